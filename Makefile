@@ -1,0 +1,102 @@
+# Build of the judge. `make` builds build/judge; `make test` installs missing
+# build packages (as root), builds and runs every test; `make demo` grades the
+# bundled example problems; `make asan` builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the tests against that build.
+
+PREFIX ?= /usr/local
+BUILD ?= build
+CC ?= cc
+PKGS := zlib openssl jansson libseccomp libcap yaml-0.1 libzip
+VERSION := 0.1.0
+
+MODULES := common problems sandbox executors packet judge
+SRCS := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/obj/judge/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
+
+# Recursive (=) so that pkg-config runs only after `deps` has installed
+# whatever was missing.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter -Wformat=2 -Wno-format-truncation -Wvla
+ifeq ($(SANITIZE),1)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDOPT := -fsanitize=address,undefined
+else
+OPT := -O2 -g -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection
+LDOPT := -Wl,-z,relro,-z,now
+endif
+CFLAGS_ALL = -std=c17 -D_GNU_SOURCE -fPIE $(OPT) $(WARN) -MMD -MP \
+	-DJUDGE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = -pie $(LDOPT) $(LDFLAGS)
+
+# Short lines by default; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps test unit demo asan bench install clean format helpers
+
+all: $(BUILD)/judge
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/judge: $(OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $(OBJS) $(PKG_LIBS) -lm
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJS) \
+		$(CMOCKA_LIBS) $(PKG_LIBS) -lm
+
+# Small programs the tests use (not sandboxed submissions).
+$(BUILD)/helpers/%: tests/helpers/%.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  HELPER  $@"
+	$(Q)$(CC) -O2 -Wall -pthread -o $@ $<
+
+helpers: $(HELPER_BINS)
+
+unit: $(UNIT_BINS)
+
+test: all unit helpers
+	@BUILD=$(BUILD) ./tests/run.sh
+
+demo: all
+	@BUILD=$(BUILD) ./tests/demo.sh
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
+
+bench: all helpers
+	@BUILD=$(BUILD) ./tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/judge $(DESTDIR)$(PREFIX)/bin/judge
+
+format:
+	clang-format -i $(SRCS) $(wildcard */*.h) $(UNIT_SRCS)
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,136 @@
+/*
+ * The GCC family: C, C11, CPP03, CPP11, CPP14, CPP17, CPP20.
+ *
+ * The command line follows DMOJ's so that a submission that compiled
+ * there compiles here with the same warnings: -Wall, -DONLINE_JUDGE, -O2,
+ * -lm, -march=native, the language standard, at most 5 errors, stripped
+ * output. The runtime names (gcc, gcc11, g++, g++11, g++14, g++17, g++20)
+ * are DMOJ's, which sites show next to each submission.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "executors/internal.h"
+
+#define ECHO_C(guard)                                                                              \
+	"#include <stdio.h>\n"                                                                     \
+	"#if " guard "\n"                                                                          \
+	"int main(void)\n{\n\tint c;\n\twhile ((c = getchar()) != EOF)\n\t\tputchar(c);\n"         \
+	"\treturn 0;\n}\n"                                                                         \
+	"#endif\n"
+
+#define ECHO_CPP(guard)                                                                            \
+	"#include <iostream>\n#include <string>\n"                                                 \
+	"#if " guard "\n"                                                                          \
+	"int main()\n{\n\tstd::string line;\n"                                                     \
+	"\twhile (std::getline(std::cin, line))\n\t\tstd::cout << line << '\\n';\n}\n"             \
+	"#endif\n"
+
+static int gcc_prepare(const struct executor *e, const struct compile_request *req,
+		       struct program *out, char *err, size_t errlen)
+{
+	const struct executor_def *d = e->def;
+	char *stem = executor_stem(req->name);
+	char *src = xasprintf("%s.%s", stem, d->ext);
+	int ret = PREPARE_INTERNAL;
+	char **argv = NULL;
+	size_t n = 0, cap = 0;
+	if (executor_write_sources(e, req, src, err, errlen) < 0)
+		goto out;
+	out->path = path_join(req->dir, stem);
+	strv_push(&argv, &n, &cap, e->path);
+	strv_push(&argv, &n, &cap, "-Wall");
+	strv_push(&argv, &n, &cap, "-fdiagnostics-color=always");
+	strv_push(&argv, &n, &cap, src);
+	for (size_t i = 0; i < req->nextra; i++) {
+		const char *x = req->extra[i].name;
+		size_t l = strlen(x);
+		/* headers are included, not compiled on their own */
+		if (l > 2 && (!strcmp(x + l - 2, ".h") || (l > 4 && !strcmp(x + l - 4, ".hpp"))))
+			continue;
+		strv_push(&argv, &n, &cap, x);
+	}
+	strv_push(&argv, &n, &cap, "-DONLINE_JUDGE");
+	for (size_t i = 0; req->defines && req->defines[i]; i++) {
+		char *def = xasprintf("-D%s", req->defines[i]);
+		strv_push(&argv, &n, &cap, def);
+		free(def);
+	}
+	strv_push(&argv, &n, &cap, "-O2");
+	strv_push(&argv, &n, &cap, "-lm");
+	strv_push(&argv, &n, &cap, "-march=native");
+	for (size_t i = 0; req->flags && req->flags[i]; i++)
+		strv_push(&argv, &n, &cap, req->flags[i]);
+	char *std = xasprintf("-std=%s", d->std);
+	strv_push(&argv, &n, &cap, std);
+	free(std);
+	strv_push(&argv, &n, &cap, "-fmax-errors=5");
+	strv_push(&argv, &n, &cap, "-s");
+	strv_push(&argv, &n, &cap, "-o");
+	strv_push(&argv, &n, &cap, out->path);
+	ret = executor_run_compiler(e, argv, req->dir, req->time_limit, out, err, errlen);
+	if (ret == PREPARE_OK) {
+		out->argv = strv_new(stem, NULL);
+		out->envp = executor_run_env(e, req->dir, req->unbuffered);
+	}
+out:
+	strv_free(argv);
+	free(src);
+	free(stem);
+	return ret;
+}
+
+/* libstdc++ prints "terminate called after throwing an instance of 'T'"
+ * for an uncaught exception; T names the failure better than "aborted". */
+static void gcc_feedback(const char *text, size_t len, char *buf, size_t buflen)
+{
+	static const char marker[] = "terminate called after throwing an instance of '";
+	buf[0] = '\0';
+	const char *last = executor_last_match(text, len, marker);
+	if (!last)
+		return;
+	const char *s = last + sizeof(marker) - 1, *end = text + len, *q = s;
+	while (q < end && *q != '\'' && *q != '\n')
+		q++;
+	if (q >= end || *q != '\'' || q == s || q - s > 40)
+		return;
+	for (const char *c = s; c < q; c++)
+		if (!(*c == '_' || *c == ':' || (*c >= '0' && *c <= '9') ||
+		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+			return;
+	snprintf(buf, buflen, "%.*s", (int)(q - s), s);
+}
+
+static const struct family_ops gcc_ops = {
+    .version_flag = "-dumpfullversion",
+    .prepare = gcc_prepare,
+    .feedback = gcc_feedback,
+    .run_rules = NULL,
+    .nrun_rules = 0,
+    .compiled = true,
+};
+
+static const char *const search_gcc[] = {"gcc", NULL};
+static const char *const search_gxx[] = {"g++", NULL};
+
+/* Native programs reserve little address space beyond what they use; the
+ * grace covers libc's arenas and the loader. */
+#define NATIVE_GRACE 16384
+
+const struct executor_def gcc_executors[] = {
+    {"C", "gcc", search_gcc, "c", "c99", ECHO_C("__STDC_VERSION__ == 199901L"), NATIVE_GRACE,
+     &gcc_ops},
+    {"C11", "gcc11", search_gcc, "c", "c11", ECHO_C("__STDC_VERSION__ == 201112L"), NATIVE_GRACE,
+     &gcc_ops},
+    {"CPP03", "g++", search_gxx, "cpp", "c++03",
+     ECHO_CPP("__cplusplus >= 199711L && __cplusplus < 201103L"), NATIVE_GRACE, &gcc_ops},
+    {"CPP11", "g++11", search_gxx, "cpp", "c++11", ECHO_CPP("__cplusplus == 201103L"), NATIVE_GRACE,
+     &gcc_ops},
+    {"CPP14", "g++14", search_gxx, "cpp", "c++14", ECHO_CPP("__cplusplus == 201402L"), NATIVE_GRACE,
+     &gcc_ops},
+    {"CPP17", "g++17", search_gxx, "cpp", "c++17", ECHO_CPP("__cplusplus == 201703L"), NATIVE_GRACE,
+     &gcc_ops},
+    {"CPP20", "g++20", search_gxx, "cpp", "c++20", ECHO_CPP("__cplusplus == 202002L"), NATIVE_GRACE,
+     &gcc_ops},
+};
+const size_t gcc_executors_count = ARRAY_LEN(gcc_executors);

@@ -1,0 +1,260 @@
+/*
+ * What every language shares: writing sources, running a compiler in the
+ * sandbox and capturing its messages, the environment programs get, and
+ * the sandbox description of a run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "executors/internal.h"
+
+/* What any dynamically linked program reads. */
+const struct sbx_fs_rule executor_base_rules[] = {
+    {SBX_TREE, "/lib", false},
+    {SBX_TREE, "/lib64", false},
+    {SBX_TREE, "/usr/lib", false},
+    {SBX_TREE, "/usr/lib64", false},
+    {SBX_TREE, "/usr/share/zoneinfo", false},
+    {SBX_TREE, "/usr/lib/locale", false},
+    {SBX_FILE, "/etc/ld.so.cache", false},
+    {SBX_FILE, "/etc/ld.so.preload", false},
+    {SBX_FILE, "/etc/localtime", false},
+    {SBX_FILE, "/dev/null", true},
+    {SBX_FILE, "/dev/zero", false},
+    {SBX_FILE, "/dev/urandom", false},
+    {SBX_FILE, "/dev/random", false},
+    {SBX_FILE, "/proc/self/maps", false},
+    {SBX_FILE, "/proc/self/exe", false},
+    {SBX_FILE, "/proc/self/stat", false},
+    {SBX_FILE, "/proc/self/status", false},
+    {SBX_FILE, "/proc/meminfo", false},
+    {SBX_FILE, "/proc/stat", false},
+    {SBX_FILE, "/proc/cpuinfo", false},
+    {SBX_FILE, "/sys/devices/system/cpu/online", false},
+    {SBX_FILE, "/sys/devices/system/cpu/possible", false},
+};
+const size_t executor_base_rules_count = ARRAY_LEN(executor_base_rules);
+
+void strv_push(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	XGROW(*v, *cap, *n + 2);
+	(*v)[(*n)++] = xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+char **strv_new(const char *first, ...)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		strv_push(&v, &n, &cap, s);
+	va_end(ap);
+	if (!v)
+		v = xcalloc(1, sizeof(char *));
+	return v;
+}
+
+char *executor_stem(const char *code)
+{
+	if (!code || !*code || strlen(code) > 64 || code[0] == '.' || code[0] == '-')
+		return xstrdup("submission");
+	for (const char *p = code; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return xstrdup("submission");
+	return xstrdup(code);
+}
+
+static bool safe_name(const char *n)
+{
+	return n && *n && !strchr(n, '/') && strcmp(n, ".") && strcmp(n, "..");
+}
+
+int executor_write_sources(const struct executor *e, const struct compile_request *req,
+			   const char *main_name, char *err, size_t errlen)
+{
+	char *path = path_join(req->dir, main_name);
+	int ret = write_file(path, req->source, req->len, 0644, err, errlen);
+	free(path);
+	for (size_t i = 0; ret == 0 && i < req->nextra; i++) {
+		if (!safe_name(req->extra[i].name))
+			return errf(err, errlen, "source file name %s is not a plain file name",
+				    req->extra[i].name ? req->extra[i].name : "(null)");
+		path = path_join(req->dir, req->extra[i].name);
+		ret = write_file(path, req->extra[i].data, req->extra[i].len, 0644, err, errlen);
+		free(path);
+	}
+	return ret;
+}
+
+char **executor_run_env(const struct executor *e, const char *dir, bool unbuffered)
+{
+	char *home = xasprintf("HOME=%s", dir);
+	char *tmp = xasprintf("TMPDIR=%s", dir);
+	char **env = strv_new("PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", home, tmp,
+			      unbuffered ? "PYTHONUNBUFFERED=1" : NULL, NULL);
+	free(home);
+	free(tmp);
+	return env;
+}
+
+/* Compiler output past the configured limit is cut, with a note, rather
+ * than replaced: the first errors are the useful ones. */
+static char *read_log(int fd, long limit)
+{
+	const char *data;
+	size_t len;
+	char err[128];
+	if (map_fd(fd, &data, &len, err, sizeof(err)) < 0)
+		return xasprintf("(compiler output unreadable: %s)", err);
+	bool cut = limit > 0 && len > (size_t)limit;
+	size_t keep = cut ? (size_t)limit : len;
+	char *fixed = utf8_repair(data, keep);
+	unmap_fd(data, len);
+	if (!cut)
+		return fixed;
+	char *r = xasprintf("%s\n[compiler output cut at %ld characters]\n", fixed, limit);
+	free(fixed);
+	return r;
+}
+
+int executor_run_compiler(const struct executor *e, char *const *argv, const char *dir,
+			  double time_limit, struct program *out, char *err, size_t errlen)
+{
+	const struct exec_settings *s = e->settings;
+	double limit = time_limit > 0 ? time_limit : s->compiler_time_limit;
+	int fd = memfd_create("compiler-output", MFD_CLOEXEC);
+	if (fd < 0)
+		return errf(err, errlen, "memfd_create: %s", strerror(errno));
+	char *tmp = xasprintf("TMPDIR=%s", dir);
+	char *home = xasprintf("HOME=%s", dir);
+	char **env = strv_new("PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "TERM=xterm",
+			      tmp, home, NULL);
+	free(tmp);
+	free(home);
+	struct sbx_spec spec = {0};
+	spec.path = argv[0];
+	spec.argv = argv;
+	spec.envp = env;
+	spec.cwd = dir;
+	spec.stdin_fd = -1;
+	spec.stdout_fd = fd;
+	spec.stderr_fd = fd;
+	spec.limits.cpu = limit;
+	spec.limits.wall = limit * 3;
+	spec.limits.output_bytes = (uint64_t)128 << 20;
+	spec.limits.open_files = 256;
+	spec.limits.stack_kib = 64 << 10;
+	spec.policy = NULL;
+	struct sbx_result res;
+	double t0 = mono_now();
+	int rc = sbx_run(&spec, &res, 1, err, errlen);
+	out->compile_time = mono_now() - t0;
+	strv_free(env);
+	if (rc < 0) {
+		close(fd);
+		return PREPARE_INTERNAL;
+	}
+	out->compile_log = read_log(fd, s->compiler_output_limit);
+	close(fd);
+	if (res.tle) {
+		free(out->compile_log);
+		out->compile_log = xasprintf("compiler timed out (> %g seconds)", limit);
+		return PREPARE_COMPILE_ERROR;
+	}
+	if (res.ole) {
+		free(out->compile_log);
+		out->compile_log = xstrdup("compiler output too large");
+		return PREPARE_COMPILE_ERROR;
+	}
+	if (!res.exited || res.exit_code != 0) {
+		if (!out->compile_log[0]) {
+			free(out->compile_log);
+			out->compile_log = res.signal
+					       ? xasprintf("compiler killed by signal %d (%s)",
+							   res.signal, strsignal(res.signal))
+					       : xstrdup("compiler exited abnormally");
+		}
+		return PREPARE_COMPILE_ERROR;
+	}
+	return PREPARE_OK;
+}
+
+int executor_prepare(const struct executor *e, const struct compile_request *req,
+		     struct program *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	out->exe = e;
+	out->dir = xstrdup(req->dir);
+	out->address_grace_kib = e->def->address_grace_kib;
+	int ret = e->def->ops->prepare(e, req, out, err, errlen);
+	if (!out->compile_log)
+		out->compile_log = xstrdup("");
+	if (ret == PREPARE_OK) {
+		out->policy = sbx_policy_copy(e->run_policy);
+		sbx_policy_add(out->policy, SBX_TREE, req->dir, false);
+	}
+	return ret;
+}
+
+void program_free(struct program *p)
+{
+	if (!p)
+		return;
+	free(p->dir);
+	free(p->path);
+	strv_free(p->argv);
+	strv_free(p->envp);
+	sbx_policy_free(p->policy);
+	free(p->compile_log);
+	memset(p, 0, sizeof(*p));
+}
+
+void program_spec(const struct program *p, double time, uint64_t memory_kib, double wall_factor,
+		  uint64_t output_limit, struct sbx_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->path = p->path;
+	spec->argv = p->argv;
+	spec->envp = p->envp;
+	spec->cwd = p->dir;
+	spec->stdin_fd = spec->stdout_fd = spec->stderr_fd = -1;
+	spec->limits.cpu = time;
+	spec->limits.wall = time * (wall_factor > 0 ? wall_factor : 3);
+	spec->limits.memory_kib = memory_kib;
+	if (memory_kib && p->address_grace_kib)
+		spec->limits.address_space_kib = memory_kib + p->address_grace_kib;
+	spec->limits.output_bytes = output_limit;
+	spec->policy = p->policy;
+}
+
+const char *executor_last_match(const char *text, size_t len, const char *marker)
+{
+	size_t m = strlen(marker);
+	const char *last = NULL;
+	for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), marker, m)); p++)
+		last = p;
+	return last;
+}
+
+void executor_feedback(const struct executor *e, const char *text, size_t len, char *buf,
+		       size_t buflen)
+{
+	buf[0] = '\0';
+	if (e->def->ops->feedback)
+		e->def->ops->feedback(text, len, buf, buflen);
+}
+
+bool executor_feedback_is_memory(const char *f)
+{
+	return !strcmp(f, "std::bad_alloc") || !strcmp(f, "MemoryError") ||
+	       !strcmp(f, "java.lang.OutOfMemoryError");
+}

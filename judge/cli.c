@@ -1,0 +1,448 @@
+/*
+ * Local commands: `judge submit`, `judge problems`, `judge executors`,
+ * `judge autoconf`.
+ *
+ * `submit` grades through exactly the path a live submission takes: a
+ * forked worker streaming events, which are printed here as a contestant
+ * would see them (or collected into one JSON document with --json).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "executors/executors.h"
+#include "judge/judge.h"
+#include "sandbox/sandbox.h"
+
+#define MAX_SOURCE_FILE (64u << 20)
+
+void judge_setup_sandbox(const struct config *cfg)
+{
+	struct sbx_settings s = {0};
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam(cfg->sandbox_user);
+		if (!pw)
+			die(2, "%s: key `sandbox_user`: no user named %s on this machine",
+			    cfg->path ? cfg->path : "config", cfg->sandbox_user);
+		s.uid = pw->pw_uid;
+		s.gid = pw->pw_gid;
+	}
+	s.cpus = cfg->cpus;
+	s.ncpus = cfg->ncpus;
+	sbx_configure(&s);
+}
+
+int judge_setup_executors(const struct config *cfg, char *const *only, char *const *exclude,
+			  bool skip_selftest, bool quiet)
+{
+	static char *cache;
+	static struct exec_settings s;
+	if (!cache)
+		cache = cfg->cache_dir
+			    ? xstrdup(cfg->cache_dir)
+			    : xasprintf("%s/judge-cache-%d", cfg->tempdir, (int)geteuid());
+	s = (struct exec_settings){
+	    .runtime = cfg->runtime,
+	    .tempdir = cfg->tempdir,
+	    .cache_dir = cache,
+	    .compiler_time_limit = cfg->compiler_time_limit,
+	    .compiler_output_limit = cfg->compiler_output_limit,
+	    .selftest_time_limit = cfg->selftest_time_limit,
+	    .selftest_memory_limit = cfg->selftest_memory_limit,
+	    .extra_fs = cfg->extra_fs,
+	    .only = only,
+	    .exclude = exclude,
+	    .skip_selftest = skip_selftest,
+	    .quiet = quiet,
+	};
+	return executors_init(&s);
+}
+
+/* ---- rendering ---- */
+
+struct view {
+	bool ansi, json;
+	json_t *doc; /* --json: the document being built */
+	json_t *cases;
+	struct tally tally;
+	int batch; /* current batch number, 0 outside */
+	int batches;
+	const char *result; /* final code: CE, IE, AB or NULL (from cases) */
+};
+
+static const char *colour(const struct view *v, const char *code)
+{
+	if (!v->ansi)
+		return "";
+	if (!strcmp(code, "AC"))
+		return "\033[1;32m";
+	if (!strcmp(code, "WA"))
+		return "\033[1;31m";
+	if (!strcmp(code, "SC"))
+		return "\033[2m";
+	if (!strcmp(code, "CE") || !strcmp(code, "IE"))
+		return "\033[1;35m";
+	return "\033[1;33m";
+}
+
+static const char *reset(const struct view *v)
+{
+	return v->ansi ? "\033[0m" : "";
+}
+
+static void print_memory(long kib)
+{
+	if (kib >= 1024)
+		printf("%.2f MiB", (double)kib / 1024);
+	else
+		printf("%ld KiB", kib);
+}
+
+static void show_case(struct view *v, json_t *c)
+{
+	int flags = (int)json_integer_value(json_object_get(c, "status"));
+	const char *code = verdict_code(flags);
+	if (v->json) {
+		json_t *o = json_pack(
+		    "{s:O, s:o, s:s, s:i, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "position",
+		    json_object_get(c, "position"), "batch",
+		    v->batch ? json_integer(v->batch) : json_null(), "status", code, "flags", flags,
+		    "time", json_object_get(c, "time"), "memory", json_object_get(c, "memory"),
+		    "points", json_object_get(c, "points"), "total",
+		    json_object_get(c, "total-points"), "feedback", json_object_get(c, "feedback"),
+		    "extended_feedback", json_object_get(c, "extended-feedback"), "output",
+		    json_object_get(c, "output"));
+		json_array_append_new(v->cases, o);
+		return;
+	}
+	const char *fb = json_string_value(json_object_get(c, "feedback"));
+	printf("%s  Case #%lld: %s%-3s%s", v->batch ? "  " : "",
+	       (long long)json_integer_value(json_object_get(c, "position")), colour(v, code), code,
+	       reset(v));
+	if (strcmp(code, "SC")) {
+		printf(" [%.3fs, ", json_number_value(json_object_get(c, "time")));
+		print_memory((long)json_integer_value(json_object_get(c, "memory")));
+		printf("] (%g/%g)", json_number_value(json_object_get(c, "points")),
+		       json_number_value(json_object_get(c, "total-points")));
+	}
+	if (fb && *fb)
+		printf(" %s", fb);
+	printf("\n");
+	const char *xfb = json_string_value(json_object_get(c, "extended-feedback"));
+	if (xfb && *xfb)
+		printf("%s      %s\n", v->batch ? "  " : "", xfb);
+	fflush(stdout);
+}
+
+static void show_event(struct view *v, json_t *ev)
+{
+	const char *name = json_string_value(json_object_get(ev, "name"));
+	if (!name)
+		return;
+	tally_event(&v->tally, ev);
+	if (!strcmp(name, "compile-error") || !strcmp(name, "compile-message")) {
+		const char *raw = json_string_value(json_object_get(ev, "log"));
+		bool ce = !strcmp(name, "compile-error");
+		if (ce)
+			v->result = "CE";
+		/* compilers colour their messages for the site; a file or a
+		 * pipe gets plain text */
+		char *log = v->ansi ? xstrdup(raw ? raw : "") : ansi_strip(raw ? raw : "");
+		if (v->json) {
+			json_object_set_new(v->doc, "compile_log", json_string(log));
+		} else {
+			size_t n = strlen(log);
+			printf("%s%s%s\n%s%s", colour(v, ce ? "CE" : "SC"),
+			       ce ? "Compile error:" : "Compiler messages:", reset(v), log,
+			       n && log[n - 1] != '\n' ? "\n" : "");
+		}
+		free(log);
+	} else if (!strcmp(name, "internal-error")) {
+		const char *msg = json_string_value(json_object_get(ev, "message"));
+		v->result = "IE";
+		if (v->json)
+			json_object_set_new(v->doc, "error", json_string(msg ? msg : ""));
+		else
+			printf("%sInternal error:%s %s\n", colour(v, "IE"), reset(v),
+			       msg ? msg : "");
+	} else if (!strcmp(name, "batch-begin")) {
+		v->batch = ++v->batches;
+		if (!v->json)
+			printf("  Batch #%d\n", v->batch);
+	} else if (!strcmp(name, "batch-end")) {
+		v->batch = 0;
+	} else if (!strcmp(name, "test-case-status")) {
+		size_t i;
+		json_t *c;
+		json_array_foreach(json_object_get(ev, "cases"), i, c) show_case(v, c);
+	}
+	fflush(stdout);
+}
+
+static void show_summary(struct view *v)
+{
+	const char *res = v->result ? v->result : v->tally.worst ? v->tally.worst : "AC";
+	if (v->json) {
+		json_object_set_new(v->doc, "result", json_string(res));
+		json_object_set_new(v->doc, "points", json_real(v->tally.points));
+		json_object_set_new(v->doc, "total", json_real(v->tally.total));
+		json_object_set_new(v->doc, "time", json_real(v->tally.time));
+		json_object_set_new(v->doc, "memory", json_integer(v->tally.memory));
+		char *text = json_dumps(v->doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		printf("%s\n", text ? text : "{}");
+		free(text);
+		return;
+	}
+	printf("Result: %s%s%s", colour(v, res), res, reset(v));
+	if (strcmp(res, "CE") && strcmp(res, "IE") && strcmp(res, "AB")) {
+		printf(" (%g/%g points) in %.3fs, ", v->tally.points, v->tally.total,
+		       v->tally.time);
+		print_memory(v->tally.memory);
+	}
+	printf("\n");
+}
+
+/* Runs a worker to the end, handing each event to the view. SIGINT and
+ * SIGTERM kill the grading and still clean up. */
+static int drive(const struct judge_env *env, const struct grading_request *req, struct view *v)
+{
+	char err[512];
+	struct worker w;
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (worker_start(&w, env, req, err, sizeof(err)) < 0) {
+		fprintf(stderr, "judge: %s\n", err);
+		if (sfd >= 0)
+			close(sfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	bool aborted = false;
+	for (;;) {
+		json_t *ev;
+		int rc;
+		while ((rc = worker_next(&w, &ev)) == 1) {
+			show_event(v, ev);
+			json_decref(ev);
+		}
+		if (rc < 0)
+			break;
+		struct pollfd p[2] = {{w.fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (sfd >= 0 && (p[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			(void)!read(sfd, &si, sizeof(si));
+			worker_kill(&w);
+			aborted = true;
+		}
+	}
+	json_t *ev = worker_finish(&w);
+	if (aborted) {
+		v->result = "AB";
+		json_decref(ev);
+		if (!v->json)
+			printf("Aborted.\n");
+	} else if (ev) {
+		show_event(v, ev);
+		json_decref(ev);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+static int load_problems(const struct config *cfg, struct problem_index *idx)
+{
+	char err[512];
+	if (problem_discover(cfg->problem_globs, idx, err, sizeof(err)) < 0) {
+		fprintf(stderr, "judge: %s: %s\n", cfg->path, err);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi)
+{
+	static const struct option opts[] = {
+	    {"time-limit", required_argument, NULL, 't'},
+	    {"memory-limit", required_argument, NULL, 'm'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	double tl = 2;
+	long ml = 262144;
+	bool json = false;
+	/* 0, not 1: glibc must forget the global options' scan */
+	optind = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "t:m:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!parse_double(optarg, &tl) || tl <= 0 || tl > 3600)
+				die(2, "submit: -t: %s is not a time limit in seconds", optarg);
+			break;
+		case 'm':
+			if (!parse_long(optarg, &ml) || ml <= 0)
+				die(2, "submit: -m: %s is not a memory limit in KiB", optarg);
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: judge [-c FILE] submit PROBLEM LANG SOURCE [-t SECONDS] "
+			       "[-m KIB] [--json]\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (argc - optind != 3) {
+		fprintf(stderr, "usage: judge [-c FILE] submit PROBLEM LANG SOURCE [-t SECONDS] "
+				"[-m KIB] [--json]\n");
+		return 2;
+	}
+	const char *problem = argv[optind], *lang = argv[optind + 1], *file = argv[optind + 2];
+	char err[512];
+	struct grading_request req = {0};
+	if (read_file(file, MAX_SOURCE_FILE, &req.source, &req.source_len, err, sizeof(err)) < 0) {
+		fprintf(stderr, "judge: submit: %s\n", err);
+		return 2;
+	}
+	struct problem_index idx;
+	if (load_problems(cfg, &idx) < 0) {
+		free(req.source);
+		return 1;
+	}
+	int ret = 1;
+	if (!problem_index_find(&idx, problem)) {
+		fprintf(stderr,
+			"judge: submit: problem %s not found under problem_storage_globs of %s\n",
+			problem, cfg->path);
+		goto out;
+	}
+	bool known = false;
+	for (size_t i = 0; i < executors_known(); i++)
+		known |= !strcmp(executors_known_key(i), lang);
+	if (!known) {
+		fprintf(stderr, "judge: submit: unknown language %s; known:", lang);
+		for (size_t i = 0; i < executors_known(); i++)
+			fprintf(stderr, " %s", executors_known_key(i));
+		fprintf(stderr, "\n");
+		ret = 2;
+		goto out;
+	}
+	judge_setup_sandbox(cfg);
+	char *only[] = {(char *)lang, NULL};
+	if (judge_setup_executors(cfg, only, NULL, false, true) < 1) {
+		fprintf(stderr, "judge: submit: language %s is not usable here: %s\n", lang,
+			executors_problem(lang));
+		goto out;
+	}
+	req.id = 0;
+	req.problem = xstrdup(problem);
+	req.language = xstrdup(lang);
+	req.time_limit = tl;
+	req.memory_limit = ml;
+	req.short_circuit = false;
+	struct judge_env env = {cfg, &idx};
+	struct view v = {.ansi = ansi && !json, .json = json};
+	tally_init(&v.tally);
+	if (json) {
+		v.doc = json_pack("{s:s, s:s, s:n, s:f, s:f, s:f, s:i, s:s, s:n}", "problem",
+				  problem, "language", lang, "result", "points", 0.0, "total", 0.0,
+				  "time", 0.0, "memory", 0, "compile_log", "", "error");
+		v.cases = json_array();
+		json_object_set(v.doc, "cases", v.cases);
+	} else {
+		const struct executor *e = executor_find(lang);
+		printf("Grading %s in %s (%s) with %gs, %ld KiB\n", problem, lang,
+		       executor_runtime_version(e), tl, ml);
+	}
+	if (drive(&env, &req, &v) == 0) {
+		show_summary(&v);
+		ret = v.result && !strcmp(v.result, "IE") ? 1 : 0;
+	}
+	json_decref(v.cases);
+	json_decref(v.doc);
+out:
+	grading_request_free(&req);
+	problem_index_free(&idx);
+	executors_free();
+	return ret;
+}
+
+int cmd_problems(struct config *cfg, int argc, char **argv, bool ansi)
+{
+	struct problem_index idx;
+	if (load_problems(cfg, &idx) < 0)
+		return 1;
+	for (size_t i = 0; i < idx.n; i++)
+		printf("%-24s %.3f  %s\n", idx.items[i].code, idx.items[i].mtime, idx.items[i].dir);
+	if (!idx.n)
+		fprintf(stderr, "judge: no problems found under problem_storage_globs of %s\n",
+			cfg->path);
+	int ret = idx.n ? 0 : 1;
+	problem_index_free(&idx);
+	return ret;
+}
+
+int cmd_executors(struct config *cfg, int argc, char **argv, bool ansi)
+{
+	judge_setup_sandbox(cfg);
+	judge_setup_executors(cfg, NULL, NULL, false, true);
+	for (size_t i = 0; i < executors_known(); i++) {
+		const char *key = executors_known_key(i);
+		const struct executor *e = executor_find(key);
+		if (!e) {
+			printf("%-6s %sunavailable%s  %s\n", key, ansi ? "\033[2m" : "",
+			       ansi ? "\033[0m" : "", executors_problem(key));
+			continue;
+		}
+		double t;
+		uint64_t mem;
+		bool cached;
+		executor_selftest(e, &t, &mem, &cached);
+		printf("%-6s %sok%s  %-8s %-10s %s  self-test %.3fs, %llu KiB%s\n", key,
+		       ansi ? "\033[32m" : "", ansi ? "\033[0m" : "", executor_runtime_name(e),
+		       executor_version(e), executor_runtime_path(e), t, (unsigned long long)mem,
+		       cached ? " (cached)" : "");
+	}
+	int ret = executors_count() ? 0 : 1;
+	executors_free();
+	return ret;
+}
+
+int cmd_autoconf(struct config *cfg, int argc, char **argv, bool ansi)
+{
+	json_t *saved = cfg->runtime;
+	cfg->runtime = NULL; /* detect, whatever the config says */
+	judge_setup_sandbox(cfg);
+	judge_setup_executors(cfg, NULL, NULL, false, true);
+	cfg->runtime = saved;
+	char *text = executors_autoconf();
+	printf("%s", text);
+	free(text);
+	for (size_t i = 0; i < executors_known(); i++) {
+		const char *key = executors_known_key(i);
+		const char *why = executors_problem(key);
+		if (why)
+			fprintf(stderr, "# %s: %s\n", key, why);
+	}
+	int ret = executors_count() ? 0 : 1;
+	executors_free();
+	return ret;
+}

@@ -1,0 +1,7 @@
+#include <cstdio>
+
+int main()
+{
+	volatile int *p = nullptr;
+	std::printf("%d\n", *p);
+}

@@ -1,0 +1,6 @@
+int main(void)
+{
+	volatile unsigned long spin = 0;
+	for (;;)
+		spin++;
+}
