@@ -101,12 +101,19 @@ static void gcc_feedback(const char *text, size_t len, char *buf, size_t buflen)
 	snprintf(buf, buflen, "%.*s", (int)(q - s), s);
 }
 
+/* A native program needs nothing beyond the base set; threads
+ * (std::thread, pthreads) are allowed up to this many tasks. */
+#define NATIVE_THREADS 64
+
 static const struct family_ops gcc_ops = {
     .version_flag = "-dumpfullversion",
     .prepare = gcc_prepare,
     .feedback = gcc_feedback,
     .run_rules = NULL,
     .nrun_rules = 0,
+    .run_syscalls = NULL,
+    .nrun_syscalls = 0,
+    .max_threads = NATIVE_THREADS,
     .compiled = true,
 };
 

@@ -21,10 +21,16 @@ struct family_ops {
 		       struct program *out, char *err, size_t errlen);
 	/* Names the failure from stderr (exception type), or leaves buf "". */
 	void (*feedback)(const char *text, size_t len, char *buf, size_t buflen);
-	/* What the running program may read, beyond the working folder.
-	 * The runtime's own folders are added from its path. */
+	/* What the running program may read, beyond the working folder and
+	 * executor_base_rules; the runtime binary itself is added from its
+	 * path. */
 	const struct sbx_fs_rule *run_rules;
 	size_t nrun_rules;
+	/* System calls the runtime needs beyond executor_base_syscalls, and
+	 * how many threads (tasks) a program may have; 1 = none. */
+	const char *const *run_syscalls;
+	size_t nrun_syscalls;
+	int max_threads;
 	bool compiled;
 };
 
@@ -63,6 +69,10 @@ extern const size_t python_executors_count;
 /* File-system rules every program needs (shared libraries, locale, ...). */
 extern const struct sbx_fs_rule executor_base_rules[];
 extern const size_t executor_base_rules_count;
+/* System calls every program needs (memory, time, reading and writing its
+ * descriptors, the C library's start-up). */
+extern const char *const executor_base_syscalls[];
+extern const size_t executor_base_syscalls_count;
 
 /* Runs a compiler (or checker of syntax) in the sandbox with the compile
  * policy, capturing stdout and stderr together. Returns PREPARE_OK,

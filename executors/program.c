@@ -41,6 +41,152 @@ const struct sbx_fs_rule executor_base_rules[] = {
 };
 const size_t executor_base_rules_count = ARRAY_LEN(executor_base_rules);
 
+/* What any program may call without asking. The sandbox stops the calls
+ * that name files, signal or start tasks at its tracer; everything not
+ * listed here (sockets, namespaces, mount, ptrace, bpf...) kills the
+ * program and names the call. */
+const char *const executor_base_syscalls[] = {
+    /* descriptors it already has */
+    "read",
+    "write",
+    "readv",
+    "writev",
+    "pread64",
+    "pwrite64",
+    "preadv",
+    "pwritev",
+    "lseek",
+    "close",
+    "fstat",
+    "dup",
+    "dup2",
+    "dup3",
+    "fcntl",
+    "ioctl",
+    "poll",
+    "ppoll",
+    "select",
+    "pselect6",
+    "getdents64",
+    /* files, checked by the tracer */
+    "open",
+    "openat",
+    "stat",
+    "lstat",
+    "newfstatat",
+    "statx",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "readlink",
+    "readlinkat",
+    /* memory */
+    "mmap",
+    "mprotect",
+    "munmap",
+    "brk",
+    "mremap",
+    "madvise",
+    "msync",
+    "mincore",
+    /* signals, its own (kill and tgkill are checked by the tracer) */
+    "rt_sigaction",
+    "rt_sigprocmask",
+    "rt_sigreturn",
+    "rt_sigsuspend",
+    "rt_sigtimedwait",
+    "sigaltstack",
+    "pause",
+    "kill",
+    "tkill",
+    "tgkill",
+    "restart_syscall",
+    /* who and where it is */
+    "getpid",
+    "gettid",
+    "getppid",
+    "getuid",
+    "geteuid",
+    "getgid",
+    "getegid",
+    "getgroups",
+    "getresuid",
+    "getresgid",
+    "getpgrp",
+    "getpgid",
+    "getsid",
+    "uname",
+    "getcwd",
+    "sysinfo",
+    /* the C library's start-up and threads */
+    "arch_prctl",
+    "set_tid_address",
+    "set_robust_list",
+    "get_robust_list",
+    "rseq",
+    "futex",
+    "getrandom",
+    "sched_yield",
+    "sched_getaffinity",
+    "sched_getparam",
+    "sched_getscheduler",
+    "membarrier",
+    "exit",
+    "exit_group",
+    /* time and limits */
+    "clock_gettime",
+    "clock_getres",
+    "gettimeofday",
+    "time",
+    "nanosleep",
+    "clock_nanosleep",
+    "prlimit64",
+    "getrlimit",
+    "getrusage",
+    "times",
+};
+const size_t executor_base_syscalls_count = ARRAY_LEN(executor_base_syscalls);
+
+/* Compilers read the whole toolchain and write only into their working
+ * folder (added per compile). */
+static const struct sbx_fs_rule compile_rules[] = {
+    {SBX_TREE, "/usr", false},
+    {SBX_TREE, "/lib", false},
+    {SBX_TREE, "/lib64", false},
+    {SBX_FILE, "/etc/ld.so.cache", false},
+    {SBX_FILE, "/etc/ld.so.preload", false},
+    {SBX_FILE, "/etc/localtime", false},
+    {SBX_FILE, "/etc/locale.alias", false},
+    {SBX_FILE, "/dev/null", true},
+    {SBX_FILE, "/dev/zero", false},
+    {SBX_FILE, "/dev/urandom", false},
+    {SBX_FILE, "/proc/self/maps", false},
+    {SBX_FILE, "/proc/self/exe", false},
+    {SBX_FILE, "/proc/self/stat", false},
+    {SBX_FILE, "/proc/self/status", false},
+    {SBX_FILE, "/proc/meminfo", false},
+    {SBX_FILE, "/proc/cpuinfo", false},
+    {SBX_FILE, "/proc/stat", false},
+    {SBX_TREE, "/sys/devices/system/cpu", false},
+};
+
+/* Beyond the base set: the driver starts the compiler proper, the
+ * assembler and the linker, and they make and rename files. */
+static const char *const compile_syscalls[] = {
+    "pipe",	 "pipe2",     "wait4",	   "waitid",	  "execve",	     "mkdir",
+    "mkdirat",	 "unlink",    "unlinkat",  "rename",	  "renameat",	     "renameat2",
+    "rmdir",	 "chmod",     "fchmod",	   "fchmodat",	  "umask",	     "utimensat",
+    "ftruncate", "fallocate", "fadvise64", "chdir",	  "fchdir",	     "fsync",
+    "fdatasync", "statfs",    "fstatfs",   "getpriority", "copy_file_range", "sendfile",
+    "getxattr",	 "lgetxattr", "symlink",   "link",	  "linkat",
+};
+
+/* Processes and threads of one compile. */
+#define COMPILE_TASKS 64
+/* Address space of a compiler: far beyond what a sane compile needs, far
+ * below what would hurt the machine. */
+#define COMPILE_ADDRESS_SPACE_KIB ((uint64_t)4 << 20)
+
 void strv_push(char ***v, size_t *n, size_t *cap, const char *s)
 {
 	XGROW(*v, *cap, *n + 2);
@@ -126,14 +272,40 @@ static char *read_log(int fd, long limit)
 	return r;
 }
 
+static struct sbx_policy *compile_policy(const struct executor *e, const char *dir)
+{
+	struct sbx_policy *p = sbx_policy_new("compiler");
+	sbx_policy_add_rules(p, compile_rules, ARRAY_LEN(compile_rules));
+	/* a toolchain installed elsewhere (/opt/gcc-14/bin/gcc): its prefix */
+	char *prefix = xstrdup(e->realpath);
+	for (int i = 0; i < 2; i++) {
+		char *slash = strrchr(prefix, '/');
+		if (slash && slash != prefix)
+			*slash = '\0';
+	}
+	sbx_policy_add(p, SBX_TREE, prefix, false);
+	free(prefix);
+	sbx_policy_add(p, SBX_TREE, dir, true);
+	sbx_policy_allow_syscalls(p, executor_base_syscalls, executor_base_syscalls_count);
+	sbx_policy_allow_syscalls(p, compile_syscalls, ARRAY_LEN(compile_syscalls));
+	sbx_policy_set_threads(p, COMPILE_TASKS);
+	sbx_policy_set_processes(p, true, true);
+	return p;
+}
+
 int executor_run_compiler(const struct executor *e, char *const *argv, const char *dir,
 			  double time_limit, struct program *out, char *err, size_t errlen)
 {
 	const struct exec_settings *s = e->settings;
 	double limit = time_limit > 0 ? time_limit : s->compiler_time_limit;
+	if (sbx_share_dir(dir, true, err, errlen) < 0)
+		return PREPARE_INTERNAL;
 	int fd = memfd_create("compiler-output", MFD_CLOEXEC);
-	if (fd < 0)
-		return errf(err, errlen, "memfd_create: %s", strerror(errno));
+	if (fd < 0) {
+		errf(err, errlen, "memfd_create: %s", strerror(errno));
+		sbx_share_dir(dir, false, NULL, 0);
+		return PREPARE_INTERNAL;
+	}
 	char *tmp = xasprintf("TMPDIR=%s", dir);
 	char *home = xasprintf("HOME=%s", dir);
 	char **env = strv_new("PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "TERM=xterm",
@@ -153,12 +325,21 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	spec.limits.output_bytes = (uint64_t)128 << 20;
 	spec.limits.open_files = 256;
 	spec.limits.stack_kib = 64 << 10;
-	spec.policy = NULL;
+	spec.limits.address_space_kib = COMPILE_ADDRESS_SPACE_KIB;
+	struct sbx_policy *policy = compile_policy(e, dir);
+	spec.policy = policy;
 	struct sbx_result res;
 	double t0 = mono_now();
 	int rc = sbx_run(&spec, &res, 1, err, errlen);
 	out->compile_time = mono_now() - t0;
 	strv_free(env);
+	sbx_policy_free(policy);
+	/* what the compiler made is the judge's again before anything runs */
+	char back[512];
+	if (sbx_share_dir(dir, false, back, sizeof(back)) < 0 && rc == 0) {
+		snprintf(err, errlen, "%s", back);
+		rc = -1;
+	}
 	if (rc < 0) {
 		close(fd);
 		return PREPARE_INTERNAL;
@@ -173,6 +354,11 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	if (res.ole) {
 		free(out->compile_log);
 		out->compile_log = xstrdup("compiler output too large");
+		return PREPARE_COMPILE_ERROR;
+	}
+	if (res.denied) {
+		free(out->compile_log);
+		out->compile_log = xasprintf("compiler stopped by the sandbox: %s", res.feedback);
 		return PREPARE_COMPILE_ERROR;
 	}
 	if (!res.exited || res.exit_code != 0) {

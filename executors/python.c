@@ -126,12 +126,29 @@ static void py_feedback(const char *text, size_t len, char *buf, size_t buflen)
 	}
 }
 
+/* The standard library of an interpreter installed under /usr/local
+ * (the base rules have /usr/lib). */
+static const struct sbx_fs_rule python_rules[] = {
+    {SBX_TREE, "/usr/local/lib", false},
+};
+
+/* Python's start-up and os module beyond the base set: reading its own
+ * folders (getdents64 is base), pipes for os.pipe, dup for io. */
+static const char *const python_syscalls[] = {
+    "pipe2",
+    "fstatfs",
+    "fadvise64",
+};
+
 static const struct family_ops python_ops = {
     .version_flag = "--version",
     .prepare = py_prepare,
     .feedback = py_feedback,
-    .run_rules = NULL,
-    .nrun_rules = 0,
+    .run_rules = python_rules,
+    .nrun_rules = ARRAY_LEN(python_rules),
+    .run_syscalls = python_syscalls,
+    .nrun_syscalls = ARRAY_LEN(python_syscalls),
+    .max_threads = 16,
     .compiled = false,
 };
 

@@ -479,6 +479,11 @@ int executors_init(const struct exec_settings *s)
 			sbx_policy_add_rules(e->run_policy, e->def->ops->run_rules,
 					     e->def->ops->nrun_rules);
 		sbx_policy_add(e->run_policy, SBX_FILE, e->realpath, false);
+		sbx_policy_allow_syscalls(e->run_policy, executor_base_syscalls,
+					  executor_base_syscalls_count);
+		sbx_policy_allow_syscalls(e->run_policy, e->def->ops->run_syscalls,
+					  e->def->ops->nrun_syscalls);
+		sbx_policy_set_threads(e->run_policy, e->def->ops->max_threads);
 		add_extra_fs(e);
 		if (!s->skip_selftest && from_cache(cache, e))
 			continue;

@@ -37,6 +37,9 @@ void judge_setup_sandbox(const struct config *cfg)
 	s.cpus = cfg->cpus;
 	s.ncpus = cfg->ncpus;
 	sbx_configure(&s);
+	log_info("sandbox: %s", sbx_layers());
+	if (*sbx_layers_missing())
+		log_warn("sandbox: without %s", sbx_layers_missing());
 }
 
 int judge_setup_executors(const struct config *cfg, char *const *only, char *const *exclude,

@@ -10,11 +10,14 @@
  *
  * The supervisor is a ptrace tracer: it follows forks, reads each process's
  * peak resident memory at its exit, enforces the CPU limit with a timer on
- * the child's CPU clock and the wall-clock limit itself, and kills and
- * reaps whole process trees. The isolation layers (seccomp, Landlock,
- * capabilities, namespaces, unprivileged user) are applied between fork and
- * exec according to the policy, so callers never change when a layer is
- * added.
+ * the child's CPU clock and the wall-clock limit itself, checks every file
+ * a program names against its policy, and kills and reaps whole process
+ * trees. The isolation layers (seccomp, Landlock, capabilities,
+ * no_new_privs, namespaces, unprivileged user) are applied between fork
+ * and exec according to the policy, so callers never change when a layer
+ * is added. A program killed by the sandbox (a refused system call, a
+ * file outside a kill-on-denied policy) has denied set and the reason in
+ * feedback ("socket syscall disallowed").
  */
 #ifndef JUDGE_SANDBOX_H
 #define JUDGE_SANDBOX_H
@@ -111,7 +114,16 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 	    size_t errlen);
 
 /* The layers the running kernel and privileges allow, e.g.
- * "ptrace, rlimits, seccomp, landlock(abi 7), user nobody". */
+ * "ptrace, seccomp, landlock abi 7 (files, tcp...), ..., user nobody (65534)",
+ * detected once; and what is missing and why ("" when nothing is). */
 const char *sbx_layers(void);
+const char *sbx_layers_missing(void);
+
+/* A folder a sandboxed program must write into (a compiler's output
+ * folder): when programs run as the sandbox user, writable=true hands the
+ * folder to that user, writable=false takes it and everything made in it
+ * back, so that the programs run later cannot change what was built. The
+ * file-system policy still decides what may be written. */
+int sbx_share_dir(const char *dir, bool writable, char *err, size_t errlen);
 
 #endif
