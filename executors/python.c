@@ -132,13 +132,11 @@ static const struct sbx_fs_rule python_rules[] = {
     {SBX_TREE, "/usr/local/lib", false},
 };
 
-/* Python's start-up and os module beyond the base set: reading its own
- * folders (getdents64 is base), pipes for os.pipe, dup for io. */
+/* Python's os, io and selectors modules beyond the base set: os.pipe,
+ * file-system statistics and advice, the epoll behind select and
+ * asyncio. */
 static const char *const python_syscalls[] = {
-    "pipe2",
-    "fstatfs",
-    "fadvise64",
-};
+    "pipe2", "fstatfs", "fadvise64", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait"};
 
 static const struct family_ops python_ops = {
     .version_flag = "--version",

@@ -122,8 +122,16 @@ static void child_limits(const struct sbx_limits *l, int efd)
 		ok |= set_limit(RLIMIT_FSIZE, (rlim_t)l->output_bytes + 1);
 	ok |= set_limit(RLIMIT_CORE, 0);
 	ok |= set_limit(RLIMIT_NOFILE, l->open_files > 0 ? (rlim_t)l->open_files : 64);
-	uint64_t stack = l->stack_kib ? l->stack_kib : l->memory_kib ? l->memory_kib : 8192;
-	ok |= set_limit(RLIMIT_STACK, (rlim_t)stack * 1024);
+	/* glibc sizes every thread's stack by RLIMIT_STACK: a limit as large
+	 * as the memory limit would make each std::thread reserve all of it
+	 * and fail under the address-space limit. With an address-space limit
+	 * the stack is bounded by it anyway, so it is left unlimited there
+	 * (threads get glibc's default) */
+	uint64_t stack = l->stack_kib		? l->stack_kib
+			 : l->address_space_kib ? 0
+			 : l->memory_kib	? l->memory_kib
+						: 8192;
+	ok |= set_limit(RLIMIT_STACK, stack ? (rlim_t)stack * 1024 : RLIM_INFINITY);
 	if (ok)
 		child_fail(efd, ST_RLIMIT);
 }

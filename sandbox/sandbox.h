@@ -65,7 +65,8 @@ struct sbx_limits {
 	uint64_t address_space_kib; /* RLIMIT_AS; 0 = none (VMs that reserve a lot) */
 	uint64_t output_bytes;	    /* stdout/stderr/file size above which OLE; 0 = none */
 	int open_files;		    /* RLIMIT_NOFILE; 0 = default 64 */
-	uint64_t stack_kib;	    /* RLIMIT_STACK; 0 = same as the memory limit or 8 MiB */
+	uint64_t stack_kib; /* RLIMIT_STACK; 0 = unlimited under an address-space limit, else the
+			       memory limit or 8 MiB */
 };
 
 struct sbx_spec {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every test program: the cmocka unit tests, then the end-to-end tests
-# that drive the built judge. Quiet on success; a failing program's output
+# that drive the built judge, then the sandbox's hostile-program battery. Quiet on success; a failing program's output
 # is shown. Ends with one summary line; exits non-zero if anything failed.
 BUILD=${BUILD:-build}
 JUDGE=$(pwd)/$BUILD/judge
@@ -34,6 +34,11 @@ for t in "$BUILD"/tests/test_*; do
 done
 echo "end-to-end tests:"
 for t in tests/e2e/test_*.py; do
+	[ -f "$t" ] || continue
+	run "$(basename "$t")" "$PYTHON" "$t"
+done
+echo "sandbox battery:"
+for t in tests/sandbox/test_*.py; do
 	[ -f "$t" ] || continue
 	run "$(basename "$t")" "$PYTHON" "$t"
 done

@@ -1,0 +1,6 @@
+// expect: TLE
+int main(void)
+{
+	for (volatile unsigned long i = 0;; i++)
+		;
+}

@@ -1,0 +1,5 @@
+# expect: OLE
+import sys
+line = "x" * 65535 + "\n"
+while True:
+    sys.stdout.write(line)

@@ -1,0 +1,4 @@
+# expect: RTE clone syscall disallowed
+import os
+os.fork()
+print("BREACH: forked")

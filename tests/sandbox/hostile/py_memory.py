@@ -1,0 +1,4 @@
+# expect: MLE
+blocks = []
+while True:
+    blocks.append(bytearray(1 << 20))

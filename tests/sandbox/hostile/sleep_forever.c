@@ -1,0 +1,8 @@
+// expect: TLE
+#define _GNU_SOURCE
+#include <unistd.h>
+int main(void)
+{
+	for (;;)
+		pause();
+}
