@@ -146,7 +146,10 @@ static void describe(void)
 			sb_adds(&on, ", signals, abstract sockets");
 		sb_adds(&on, ")");
 	} else {
-		sb_adds(&off, "landlock (the kernel has none: file rules by the tracer only)");
+		sb_adds(&off,
+			st.settings.no_landlock
+			    ? "landlock (turned off)"
+			    : "landlock (the kernel has none: file rules by the tracer only)");
 	}
 	sb_adds(&on, ", no_new_privs, capabilities dropped");
 	if (st.root && st.settings.uid) {
@@ -176,7 +179,9 @@ static void detect(void)
 		return;
 	st.detected = true;
 	st.root = geteuid() == 0;
-	detect_landlock();
+	st.landlock_abi = 0;
+	if (!st.settings.no_landlock)
+		detect_landlock();
 	if (st.root)
 		make_namespaces();
 	st.no_caps = cap_init();

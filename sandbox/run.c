@@ -256,7 +256,9 @@ void sbx_kill_tree(struct run *r, int root)
 		if (r->t[i].root == root)
 			note_memory(r, root, r->t[i].pid);
 	p->killed = true;
-	kill(-p->pid, SIGKILL);
+	/* never -0 or -(-1): that would be the judge's own group, or all */
+	if (p->pid > 0)
+		kill(-p->pid, SIGKILL);
 	for (size_t i = 0; i < r->nt; i++)
 		if (r->t[i].root == root)
 			kill(r->t[i].pid, SIGKILL);
@@ -598,6 +600,9 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 	for (size_t i = 0; i < n; i++) {
 		if (launch(&r, (int)i, pinned ? &cpus : NULL, &old) < 0) {
 			r.failed = (int)i + 1;
+			/* it and the ones after it never ran */
+			for (size_t j = i; j < n; j++)
+				r.progs[j].reaped = true;
 			for (size_t j = 0; j < i; j++)
 				sbx_kill_tree(&r, (int)j);
 			break;

@@ -104,6 +104,7 @@ struct sbx_settings {
 	gid_t gid;
 	const int *cpus; /* CPUs programs are pinned to; NULL = any */
 	size_t ncpus;
+	bool no_landlock; /* tests only: show that the tracer alone holds */
 };
 void sbx_configure(const struct sbx_settings *s);
 

@@ -3,12 +3,16 @@
  * supervisor must measure or stop. Not a submission; built without the
  * judge's flags.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +28,20 @@ static void *spin_thread(void *arg)
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	} while ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 < until);
 	return NULL;
+}
+
+/* The path the open loop uses, flipped by another thread. */
+static char flip_path[4096];
+static const char *flip_a, *flip_b;
+static volatile int flip_stop;
+
+static void *flip_thread(void *arg)
+{
+	while (!flip_stop) {
+		strcpy(flip_path, flip_b);
+		strcpy(flip_path, flip_a);
+	}
+	return arg;
 }
 
 int main(int argc, char **argv)
@@ -108,6 +126,56 @@ int main(int argc, char **argv)
 			if (fcntl(fd, F_GETFD) != -1)
 				n++;
 		printf("%d\n", n);
+		return 0;
+	}
+	if (!strcmp(mode, "open") || !strcmp(mode, "create")) {
+		/* prints "ok" or the errno's name, as a policy test expects */
+		int fd = !strcmp(mode, "open") ? open(argv[2], O_RDONLY)
+					       : open(argv[2], O_WRONLY | O_CREAT, 0600);
+		puts(fd >= 0	       ? "ok"
+		     : errno == EACCES ? "EACCES"
+		     : errno == ENOENT ? "ENOENT"
+				       : "other");
+		return 0;
+	}
+	if (!strcmp(mode, "stat")) {
+		struct stat st;
+		int r = stat(argv[2], &st);
+		puts(!r ? "ok" : errno == EACCES ? "EACCES" : errno == ENOENT ? "ENOENT" : "other");
+		return 0;
+	}
+	if (!strcmp(mode, "flip")) {
+		/* opens argv[2] argv[4] times while a thread swaps it with
+		 * argv[3]; prints how often argv[3]'s first line came back */
+		pthread_t t;
+		flip_a = argv[2];
+		flip_b = argv[3];
+		strcpy(flip_path, flip_a);
+		pthread_create(&t, NULL, flip_thread, NULL);
+		int got = 0, tries = argc > 4 ? atoi(argv[4]) : 3000;
+		for (int i = 0; i < tries; i++) {
+			int fd = open(flip_path, O_RDONLY);
+			char buf[16] = "";
+			if (fd >= 0 && read(fd, buf, 8) > 0 && !strncmp(buf, "secret", 6))
+				got++;
+			if (fd >= 0)
+				close(fd);
+		}
+		flip_stop = 1;
+		pthread_join(t, NULL);
+		printf("%d\n", got);
+		return 0;
+	}
+	if (!strcmp(mode, "connect")) {
+		/* a TCP connection to this machine's port argv[2] */
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((unsigned short)arg)};
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
+			printf("refused %d\n", errno);
+		else
+			puts("connected");
 		return 0;
 	}
 	fprintf(stderr, "probe: unknown mode %s\n", mode);

@@ -1,11 +1,15 @@
 /*
  * Unit tests of the sandbox supervisor with real processes: exit codes,
  * signals, CPU and wall-clock limits, memory measurement, output limits,
- * standard streams, working folder, descriptor hygiene, and that whole
- * process trees are killed and counted. The program under test is
- * build/helpers/probe (tests/helpers/probe.c).
+ * standard streams, working folder, descriptor hygiene, that whole
+ * process trees are killed and counted, and the policy layers: file rules
+ * (allowed, refused, killed), refused system calls named, the thread
+ * freeze holding with and without Landlock, no network. The program under
+ * test is build/helpers/probe (tests/helpers/probe.c); the hostile
+ * battery in tests/sandbox/ drives the judge itself.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -13,10 +17,13 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/common.h"
@@ -275,6 +282,265 @@ static void test_two_programs_at_once(void **state)
 	assert_true(res[1].tle);
 }
 
+/* ---- policies ---- */
+
+static const char *const probe_calls[] = {"read",
+					  "write",
+					  "close",
+					  "fstat",
+					  "mmap",
+					  "mprotect",
+					  "munmap",
+					  "brk",
+					  "open",
+					  "openat",
+					  "newfstatat",
+					  "stat",
+					  "access",
+					  "readlink",
+					  "lseek",
+					  "rt_sigaction",
+					  "rt_sigprocmask",
+					  "rt_sigreturn",
+					  "exit",
+					  "exit_group",
+					  "arch_prctl",
+					  "set_tid_address",
+					  "set_robust_list",
+					  "rseq",
+					  "prlimit64",
+					  "getrandom",
+					  "futex",
+					  "madvise",
+					  "pread64",
+					  "getpid",
+					  "gettid",
+					  "tgkill",
+					  "sched_yield"};
+
+static char data_dir[64], outside_dir[64], secret[128];
+
+static struct sbx_policy *probe_policy(void)
+{
+	struct sbx_policy *p = sbx_policy_new("probe");
+	sbx_policy_add(p, SBX_TREE, "/usr/lib", false);
+	sbx_policy_add(p, SBX_TREE, "/lib", false);
+	sbx_policy_add(p, SBX_TREE, "/lib64", false);
+	sbx_policy_add(p, SBX_FILE, "/etc/ld.so.cache", false);
+	sbx_policy_add(p, SBX_FILE, "/etc/ld.so.preload", false);
+	sbx_policy_add(p, SBX_FILE, probe, false);
+	sbx_policy_add(p, SBX_TREE, data_dir, false);
+	sbx_policy_allow_syscalls(p, probe_calls, ARRAY_LEN(probe_calls));
+	return p;
+}
+
+static void run_policy(struct run *r, struct sbx_policy *p, const char *mode, const char *a,
+		       const char *b)
+{
+	char *argv[] = {"probe", (char *)mode, (char *)a, (char *)b, NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.cwd = data_dir;
+	s.policy = p;
+	memset(r, 0, sizeof(*r));
+	run_spec(&s, r);
+	assert_int_equal(r->rc, 0);
+}
+
+static void expect_output(struct sbx_policy *p, const char *mode, const char *path,
+			  const char *want)
+{
+	struct run r;
+	run_policy(&r, p, mode, path, NULL);
+	if (strcmp(r.out, want))
+		fail_msg("probe %s %s: got \"%s\", want \"%s\" (%s)", mode, path, r.out, want,
+			 r.res.feedback);
+	free(r.out);
+}
+
+static void test_policy_files(void **state)
+{
+	struct sbx_policy *p = probe_policy();
+	char path[256];
+	snprintf(path, sizeof(path), "%s/allowed", data_dir);
+	expect_output(p, "open", path, "ok\n");
+	expect_output(p, "open", "allowed", "ok\n");
+	/* readable by everyone: only the policy stands in the way */
+	expect_output(p, "open", secret, "EACCES\n");
+	expect_output(p, "stat", secret, "EACCES\n");
+	expect_output(p, "open", "/etc/passwd", "EACCES\n");
+	/* the folder is read-only for the program */
+	expect_output(p, "create", "new-file", "EACCES\n");
+	/* a missing file where it may look is just missing */
+	expect_output(p, "open", "missing", "ENOENT\n");
+	/* links lead where they point */
+	expect_output(p, "open", "link-to-secret", "EACCES\n");
+	snprintf(path, sizeof(path), "%s/../%s/secret", data_dir, outside_dir + 5);
+	expect_output(p, "open", path, "EACCES\n");
+	expect_output(p, "open", "/proc/self/root/etc/passwd", "EACCES\n");
+
+	/* kill instead of EACCES, naming the path */
+	sbx_policy_set_kill_on_denied(p, true);
+	struct run r;
+	run_policy(&r, p, "open", secret, NULL);
+	assert_true(r.res.denied);
+	if (!strstr(r.res.feedback, "access denied") || !strstr(r.res.feedback, secret))
+		fail_msg("feedback \"%s\" does not name %s", r.res.feedback, secret);
+	assert_string_equal(r.out, "");
+	free(r.out);
+	sbx_policy_free(p);
+}
+
+static void test_refused_call_is_named(void **state)
+{
+	struct sbx_policy *p = probe_policy();
+	struct run r;
+	run_policy(&r, p, "connect", "9", NULL);
+	assert_true(r.res.denied);
+	assert_string_equal(r.res.feedback, "socket syscall disallowed");
+	assert_false(r.res.exited);
+	free(r.out);
+	/* a policy naming a call that does not exist is refused whole */
+	const char *bad[] = {"no_such_call"};
+	sbx_policy_allow_syscalls(p, bad, 1);
+	char *argv[] = {"probe", "exit", "0", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.policy = p;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.err, "no_such_call"));
+	assert_false(r.res.started);
+	free(r.out);
+	sbx_policy_free(p);
+}
+
+static void test_no_network(void **state)
+{
+	/* a listener in the judge's network: the program must not reach it
+	 * even with socket and connect allowed */
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof(a);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
+	char port[16];
+	snprintf(port, sizeof(port), "%d", ntohs(a.sin_port));
+
+	struct run r;
+	run_probe(&r, "connect", port);
+	assert_string_equal(r.out, "connected\n"); /* the test itself is sound */
+	free(r.out);
+	struct sbx_policy *p = probe_policy();
+	const char *net[] = {"socket", "connect"};
+	sbx_policy_allow_syscalls(p, net, 2);
+	run_policy(&r, p, "connect", port, NULL);
+	assert_non_null(strstr(r.out, "refused"));
+	free(r.out);
+	sbx_policy_free(p);
+	close(l);
+}
+
+/* A second thread swaps an allowed path for the secret while the first
+ * opens it in a loop: with the freeze, never once does the secret open,
+ * with or without Landlock behind the tracer. */
+static int all_cpus[CPU_SETSIZE];
+static size_t nall_cpus;
+
+/* Threads of the program on every CPU: pinned to one, the two threads
+ * would rarely overlap and the test would prove little. */
+static void configure(bool landlock)
+{
+	struct sbx_settings set = {0};
+	set.uid = geteuid() == 0 ? 65534 : 0;
+	set.gid = set.uid;
+	set.no_landlock = !landlock;
+	cpu_set_t cs;
+	nall_cpus = 0;
+	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &cs))
+				all_cpus[nall_cpus++] = c;
+	set.cpus = all_cpus;
+	set.ncpus = nall_cpus;
+	sbx_configure(&set);
+}
+
+static void flip(bool landlock)
+{
+	configure(landlock);
+	assert_true(landlock == (strstr(sbx_layers(), "landlock") != NULL) || !landlock);
+	char allowed[128];
+	snprintf(allowed, sizeof(allowed), "%s/allowed", data_dir);
+	struct sbx_policy *p = probe_policy();
+	sbx_policy_set_threads(p, 4);
+	struct run r;
+	char *argv[] = {"probe", "flip", allowed, secret, "5000", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.cwd = data_dir;
+	s.policy = p;
+	s.limits.cpu = s.limits.wall = 60;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	if (strcmp(r.out, "0\n"))
+		fail_msg("the secret was opened %s times (landlock %d; %s)", r.out, landlock,
+			 r.res.feedback);
+	free(r.out);
+	sbx_policy_free(p);
+}
+
+static void test_thread_freeze(void **state)
+{
+	/* without the sandbox the race is won: the test can fail */
+	configure(true);
+	char allowed[128];
+	snprintf(allowed, sizeof(allowed), "%s/allowed", data_dir);
+	struct run r;
+	char *argv[] = {"probe", "flip", allowed, secret, "200000", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	if (nall_cpus > 1)
+		assert_true(atoi(r.out) > 0);
+	free(r.out);
+	flip(false);
+	flip(true);
+	/* as the judge runs programs again */
+	struct sbx_settings set = {0};
+	set.uid = set.gid = geteuid() == 0 ? 65534 : 0;
+	sbx_configure(&set);
+}
+
+static void make_files(void)
+{
+	char err[256];
+	snprintf(data_dir, sizeof(data_dir), "/tmp/sbx-data-XXXXXX");
+	snprintf(outside_dir, sizeof(outside_dir), "/tmp/sbx-outside-XXXXXX");
+	if (!mkdtemp(data_dir) || !mkdtemp(outside_dir) || chmod(data_dir, 0755) < 0 ||
+	    chmod(outside_dir, 0755) < 0) {
+		fprintf(stderr, "test_sandbox: cannot make folders in /tmp\n");
+		exit(1);
+	}
+	snprintf(secret, sizeof(secret), "%s/secret", outside_dir);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/allowed", data_dir);
+	if (write_file(path, "allowed\n", 8, 0644, err, sizeof(err)) < 0 ||
+	    write_file(secret, "secret\n", 7, 0644, err, sizeof(err)) < 0) {
+		fprintf(stderr, "test_sandbox: %s\n", err);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/link-to-secret", data_dir);
+	if (symlink(secret, path) < 0) {
+		fprintf(stderr, "test_sandbox: symlink %s\n", path);
+		exit(1);
+	}
+}
+
 int main(void)
 {
 	const char *h = getenv("HELPERS");
@@ -286,6 +552,12 @@ int main(void)
 	}
 	snprintf(probe, sizeof(probe), "%s", real);
 	free(real);
+	/* as the judge does: programs with a policy run as nobody when root */
+	struct sbx_settings set = {0};
+	if (geteuid() == 0)
+		set.uid = set.gid = 65534;
+	sbx_configure(&set);
+	make_files();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_exit_codes_and_signals),
 	    cmocka_unit_test(test_cpu_limit),
@@ -296,6 +568,13 @@ int main(void)
 	    cmocka_unit_test(test_process_trees),
 	    cmocka_unit_test(test_setup_failure),
 	    cmocka_unit_test(test_two_programs_at_once),
+	    cmocka_unit_test(test_policy_files),
+	    cmocka_unit_test(test_refused_call_is_named),
+	    cmocka_unit_test(test_no_network),
+	    cmocka_unit_test(test_thread_freeze),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rm_rf(data_dir);
+	rm_rf(outside_dir);
+	return rc;
 }
