@@ -15,6 +15,8 @@ OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/obj/judge/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
 
@@ -67,6 +69,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | deps
 	$(Q)$(CC) $(CFLAGS_ALL) $(CMOCKA_CFLAGS) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJS) \
 		$(CMOCKA_LIBS) $(PKG_LIBS) -lm
 
+$(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | deps
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
 # Small programs the tests use (not sandboxed submissions).
 $(BUILD)/helpers/%: tests/helpers/%.c | deps
 	@mkdir -p $(dir $@)
@@ -86,7 +93,7 @@ demo: all
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
-bench: all helpers
+bench: all helpers $(BENCH_BINS)
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 
 install: all
@@ -99,4 +106,4 @@ format:
 clean:
 	rm -rf build build-asan
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)

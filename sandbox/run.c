@@ -441,14 +441,11 @@ static void handle(struct run *r, pid_t pid, int status, const struct rusage *ru
 		if (!t)
 			return;
 		pid_t frozen_by = t->frozen_by;
-		bool checking = t->await_exit;
 		drop_tracee(r, pid);
 		if (frozen_by)
 			sbx_freeze_gone(r, frozen_by);
-		/* a checker killed while the others were held lets them go;
-		 * one killed before its check still holds them */
+		/* a checker that died lets the ones it held go */
 		sbx_thaw(r, pid);
-		(void)checking;
 		return;
 	}
 	if (!WIFSTOPPED(status))

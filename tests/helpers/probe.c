@@ -75,6 +75,13 @@ int main(int argc, char **argv)
 				return 4;
 		return 0;
 	}
+	if (!strcmp(mode, "writes")) {
+		/* arg one-byte write calls, each a real system call */
+		for (long i = 0; i < arg; i++)
+			if (write(1, "x", 1) != 1)
+				return 4;
+		return 0;
+	}
 	if (!strcmp(mode, "echo")) {
 		int c;
 		while ((c = getchar()) != EOF)
