@@ -388,11 +388,17 @@ void sbx_handle_stop(struct run *r, pid_t pid, int status)
 		return;
 	}
 	if (sig == (SIGTRAP | 0x80)) {
-		/* the end of a call checked under a freeze */
-		bool checked = t->await_exit;
-		t->await_exit = false;
+		/* a call checked under a freeze: resumed from its seccomp stop
+		 * with PTRACE_SYSCALL it stops at its entry, then at its exit;
+		 * only then has the kernel read the path */
+		struct __ptrace_syscall_info info;
+		bool entry = ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) > 0 &&
+			     info.op == PTRACE_SYSCALL_INFO_ENTRY;
+		bool done = t->await_exit && !entry;
+		if (done)
+			t->await_exit = false;
 		sbx_resume(r, pid, 0);
-		if (checked)
+		if (done)
 			sbx_thaw(r, pid);
 		return;
 	}
