@@ -27,9 +27,9 @@
 #include "common/common.h"
 #include "sandbox/internal.h"
 
-/* Mappings at least this large stop at the tracer under an address-space
- * limit, so that a refused allocation is seen: glibc's fallback after a
- * failed brk and Python's arenas are 1 MiB. */
+/* Anonymous mappings at least this large stop at the tracer under an
+ * address-space limit, so that a refused allocation is seen: glibc's
+ * fallback after a failed brk and Python's arenas are 1 MiB. */
 #define LARGE_MAPPING (1u << 20)
 
 /* x86-64 calls that name files, and where their paths are. */
@@ -156,10 +156,23 @@ static int add_call(scmp_filter_ctx ctx, const struct sbx_policy *p, const char 
 	}
 	if (!strcmp(name, "kill") || !strcmp(name, "tkill") || !strcmp(name, "tgkill"))
 		return add_rule(ctx, SCMP_ACT_TRACE(TR_SIGNAL), nr, 0, NULL);
-	if ((!strcmp(name, "mmap") || !strcmp(name, "mremap")) && trace_mmap) {
-		unsigned arg = !strcmp(name, "mmap") ? 1 : 2;
-		struct scmp_arg_cmp small = {arg, SCMP_CMP_LT, LARGE_MAPPING, 0};
-		struct scmp_arg_cmp large = {arg, SCMP_CMP_GE, LARGE_MAPPING, 0};
+	if (!strcmp(name, "mmap") && trace_mmap) {
+		/* memory, not files: the loader's mappings of libraries do
+		 * not stop */
+		struct scmp_arg_cmp small = {1, SCMP_CMP_LT, LARGE_MAPPING, 0};
+		struct scmp_arg_cmp large[2] = {
+		    {1, SCMP_CMP_GE, LARGE_MAPPING, 0},
+		    {3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS}};
+		struct scmp_arg_cmp file[2] = {{1, SCMP_CMP_GE, LARGE_MAPPING, 0},
+					       {3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0}};
+		int rc = add_rule(ctx, SCMP_ACT_ALLOW, nr, 1, &small);
+		if (!rc)
+			rc = add_rule(ctx, SCMP_ACT_ALLOW, nr, 2, file);
+		return rc ? rc : add_rule(ctx, SCMP_ACT_TRACE(TR_MMAP), nr, 2, large);
+	}
+	if (!strcmp(name, "mremap") && trace_mmap) {
+		struct scmp_arg_cmp small = {2, SCMP_CMP_LT, LARGE_MAPPING, 0};
+		struct scmp_arg_cmp large = {2, SCMP_CMP_GE, LARGE_MAPPING, 0};
 		int rc = add_rule(ctx, SCMP_ACT_ALLOW, nr, 1, &small);
 		return rc ? rc : add_rule(ctx, SCMP_ACT_TRACE(TR_MMAP), nr, 1, &large);
 	}
