@@ -234,8 +234,11 @@ static bool from_cache(json_t *cache, struct executor *e)
 	const char *path = json_string_value(json_object_get(c, "realpath"));
 	const char *jv = json_string_value(json_object_get(c, "judge"));
 	const char *ver = json_string_value(json_object_get(c, "version"));
+	/* a runtime that passed under other sandbox layers may not pass now */
+	const char *layers = json_string_value(json_object_get(c, "sandbox"));
 	double mt = json_number_value(json_object_get(c, "mtime"));
-	if (!path || !jv || !ver || strcmp(path, e->realpath) || strcmp(jv, JUDGE_VERSION) ||
+	if (!path || !jv || !ver || !layers || strcmp(path, e->realpath) ||
+	    strcmp(jv, JUDGE_VERSION) || strcmp(layers, sbx_layers()) ||
 	    mt != file_mtime(e->realpath))
 		return false;
 	parse_version(e, ver);
@@ -253,11 +256,11 @@ static void save_cache(const char *file, json_t *cache)
 		if (!e->selftest_ok || !e->realpath)
 			continue;
 		json_object_set_new(cache, e->def->key,
-				    json_pack("{s:s, s:f, s:s, s:s, s:f, s:I}", "realpath",
+				    json_pack("{s:s, s:f, s:s, s:s, s:s, s:f, s:I}", "realpath",
 					      e->realpath, "mtime", file_mtime(e->realpath),
-					      "judge", JUDGE_VERSION, "version", e->version_str,
-					      "time", e->selftest_time, "memory",
-					      (json_int_t)e->selftest_memory));
+					      "judge", JUDGE_VERSION, "sandbox", sbx_layers(),
+					      "version", e->version_str, "time", e->selftest_time,
+					      "memory", (json_int_t)e->selftest_memory));
 	}
 	char *tmp = xasprintf("%s.%d", file, (int)getpid());
 	if (json_dump_file(cache, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) == 0)
