@@ -7,8 +7,9 @@ the built judge (`judge submit --json`), and after each the test checks
 that nothing happened outside: the sentinel file (writable by everyone, in
 a folder writable by everyone, so that only the sandbox protects it) is
 unchanged, nothing was created in /tmp, no process of the sandbox user is
-left, a canary process of the sandbox user (what `kill(-1)` would hit) is
-alive, the judge itself ended normally and the temp folder is clean.
+left (of those started here: other judges may share the machine), a
+canary process of the sandbox user (what `kill(-1)` would hit) is alive,
+the judge itself ended normally and the temp folder is clean.
 
 Run as root, programs run as `nobody` in the judge's namespaces; as an
 ordinary user everything here still applies except what needs root (the
@@ -129,34 +130,29 @@ def parse_header(text):
     return m.group(1), (m.group(2) or "").strip(), p.group(1) if p else "battery"
 
 
-def processes_of(uid):
-    """Pids of processes owned by uid (real uid), other than this test's."""
+def uid_of(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    return -1
+
+
+def left_behind(folder, uid=None):
+    """Pids of processes started from folder: their binary or their working
+    folder (a submission's, even once removed) lies under it; with uid, only
+    that user's. Other judges on the machine are not this test's concern."""
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
+        pid = int(name)
         try:
-            with open("/proc/%s/status" % name) as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            found.append(int(name))
-                        break
+            links = [os.readlink("/proc/%d/%s" % (pid, k)) for k in ("exe", "cwd")]
+            if any(l.startswith(folder) for l in links) and (uid is None or uid_of(pid) == uid):
+                found.append(pid)
         except OSError:
             pass
-    return found
-
-
-def processes_running_from(folder):
-    """Pids whose executable lives under folder (a submission's binary)."""
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if os.readlink("/proc/%s/exe" % name).startswith(folder):
-                    found.append(int(name))
-            except OSError:
-                pass
     return found
 
 
@@ -230,10 +226,10 @@ class Battery(JudgeCase):
         self.assertEqual(os.listdir(self.outside), ["sentinel"])
         for trap in TMP_TRAPS:
             self.assertFalse(os.path.lexists(trap), trap + " was created")
-        self.assertEqual(processes_running_from(self.tmp), [], "a submission is still running")
+        self.assertEqual(left_behind(self.tmp), [], "a program of the battery is still running")
         if ROOT:
-            left = [p for p in processes_of(SANDBOX_UID) if p != self.canary.pid]
-            self.assertEqual(left, [], "processes of the sandbox user are left")
+            self.assertEqual(left_behind(self.scratch, SANDBOX_UID), [],
+                             "processes of the sandbox user are left")
         self.assertIsNone(self.canary.poll(), "the canary process was killed")
         self.assert_temp_clean()
 
