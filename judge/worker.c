@@ -78,7 +78,8 @@ int worker_start(struct worker *w, const struct judge_env *env, const struct gra
 		goto fail;
 	}
 	if (pid == 0) {
-		close(p[0]);
+		int keep[2] = {p[1], log_fd()};
+		close_fds_except(keep, 2);
 		/* the worker must not outlive a crashed parent */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() == 1)
