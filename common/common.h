@@ -117,6 +117,9 @@ size_t utf8_check(const char *s, size_t n);
 /* Copies s, replacing each invalid UTF-8 sequence with U+FFFD and NUL bytes
  * with U+FFFD, so the result is always valid for JSON. */
 char *utf8_repair(const char *s, size_t n);
+/* The same, but NUL bytes are kept (JSON carries them as \u0000); the
+ * result's length is stored in *out_len. */
+char *utf8_repair_len(const char *s, size_t n, size_t *out_len);
 /* Copies s without ANSI escape sequences (compiler colours). */
 char *ansi_strip(const char *s);
 /* Parses a whole decimal integer / floating number; false if not one. */

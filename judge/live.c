@@ -53,6 +53,7 @@ struct live {
 	double flush_at;
 	int sfd, ifd;
 	double rescan_at;
+	bool announce; /* supported-problems owed once online */
 	bool quit;
 };
 
@@ -295,6 +296,12 @@ static void on_packet(struct live *l, json_t *p)
 		l->ever_connected = true;
 		log_info("connected to %s:%d as %s (%.0f ms after start)", l->o->host, l->o->port,
 			 l->o->name, (mono_now() - l->started) * 1000);
+		if (l->announce) {
+			/* asked for (SIGUSR2) while the handshake was in flight */
+			l->announce = false;
+			send_packet(l, json_pack("{s:s, s:O}", "name", "supported-problems",
+						 "problems", l->problem_list));
+		}
 		return;
 	}
 	if (!strcmp(name, "ping"))
@@ -360,6 +367,8 @@ static void drop(struct live *l, const char *why)
 	}
 }
 
+static void rescan(struct live *l, bool force_send);
+
 static void try_connect(struct live *l)
 {
 	struct pkt_opts po = {
@@ -382,6 +391,10 @@ static void try_connect(struct live *l)
 	}
 	l->state = HANDSHAKING;
 	l->handshake_deadline = mono_now() + HANDSHAKE_TIMEOUT;
+	/* every handshake carries the problems as they are now, whether or not
+	 * a change was noticed while disconnected */
+	rescan(l, false);
+	l->announce = false;
 	json_t *h =
 	    json_pack("{s:s, s:O, s:o, s:s, s:s}", "name", "handshake", "problems", l->problem_list,
 		      "executors", executors_handshake(), "id", l->o->name, "key", l->o->key);
@@ -453,9 +466,13 @@ static void rescan(struct live *l, bool force_send)
 	watch_problems(l);
 	if (changed)
 		log_info("problems changed: %zu now", l->problems.n);
-	if ((changed || force_send) && l->state == ONLINE)
+	if (changed || force_send)
+		l->announce = true;
+	if (l->announce && l->state == ONLINE) {
+		l->announce = false;
 		send_packet(l, json_pack("{s:s, s:O}", "name", "supported-problems", "problems",
 					 l->problem_list));
+	}
 }
 
 static void drain_inotify(struct live *l)

@@ -130,7 +130,7 @@ int worker_next(struct worker *w, json_t **ev)
 			}
 			if (w->in.len >= 4 + n) {
 				json_error_t je;
-				json_t *j = json_loadb(w->in.buf + 4, n, 0, &je);
+				json_t *j = json_loadb(w->in.buf + 4, n, JSON_ALLOW_NUL, &je);
 				memmove(w->in.buf, w->in.buf + 4 + n, w->in.len - 4 - n);
 				w->in.len -= 4 + n;
 				if (!j || !json_is_object(j)) {
@@ -180,7 +180,7 @@ json_t *worker_finish(struct worker *w)
 			else
 				snprintf(why, sizeof(why), "exited with status %d",
 					 WEXITSTATUS(status));
-			ev = json_pack("{s:s, s:s++}", "name", "internal-error", "message",
+			ev = json_pack("{s:s, s:s+}", "name", "internal-error", "message",
 				       "the grading worker ended without a result: ", why);
 		}
 	}

@@ -147,7 +147,7 @@ int pkt_decode(const void *data, size_t len, size_t max_json, json_t **out, char
 		}
 	} while (zr != Z_STREAM_END);
 	json_error_t je;
-	json_t *j = json_loadb(text.buf ? text.buf : "", text.len, 0, &je);
+	json_t *j = json_loadb(text.buf ? text.buf : "", text.len, JSON_ALLOW_NUL, &je);
 	if (!j) {
 		errf(err, errlen, "a packet is not JSON: %s (line %d)", je.text, je.line);
 		goto out;
