@@ -165,6 +165,9 @@ void sbx_freeze_gone(struct run *r, pid_t frozen_by);
 
 /* ---- layers.c: privileges, namespaces, Landlock ---- */
 int sbx_landlock_abi(void);
+/* Before a run: detection done, namespace descriptors still the ones made
+ * at start (else made again). */
+void sbx_check_layers(void);
 /* Prepares the Landlock sources of a compiled policy (in the supervisor). */
 void sbx_landlock_prepare(const struct sbx_policy *p, struct sbx_compiled *c);
 void sbx_compiled_free(struct sbx_compiled *c);

@@ -69,6 +69,8 @@ static struct {
 	uint64_t ll_fs; /* handled rights on this kernel */
 	size_t ll_attr_size;
 	int netns, ipcns; /* descriptors of the prepared namespaces, -1 none */
+	dev_t ns_dev[2];  /* what they were, to notice a descriptor closed */
+	ino_t ns_ino[2];  /* and its number reused by someone else */
 	cap_t no_caps;
 	int cap_last;
 	char layers[512];
@@ -107,6 +109,14 @@ static void make_namespaces(void)
 		st.netns = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path, sizeof(path), "/proc/%d/ns/ipc", pid);
 		st.ipcns = open(path, O_RDONLY | O_CLOEXEC);
+		int fds[2] = {st.netns, st.ipcns};
+		for (int i = 0; i < 2; i++) {
+			struct stat sb;
+			if (fds[i] >= 0 && fstat(fds[i], &sb) == 0) {
+				st.ns_dev[i] = sb.st_dev;
+				st.ns_ino[i] = sb.st_ino;
+			}
+		}
 	}
 	close(p[0]);
 	if (pid > 0) {
@@ -215,6 +225,47 @@ const char *sbx_layers(void)
 {
 	detect();
 	return st.layers;
+}
+
+size_t sbx_descriptors(int *fds, size_t max)
+{
+	size_t n = 0;
+	detect();
+	if (st.netns >= 0 && n < max)
+		fds[n++] = st.netns;
+	if (st.ipcns >= 0 && n < max)
+		fds[n++] = st.ipcns;
+	return n;
+}
+
+/* Still the namespaces made at start? A process that closed every
+ * descriptor (a worker) may have its own file under the same number. */
+static bool namespaces_intact(void)
+{
+	int fds[2] = {st.netns, st.ipcns};
+	for (int i = 0; i < 2; i++) {
+		struct stat sb;
+		if (fds[i] < 0)
+			continue;
+		if (fstat(fds[i], &sb) < 0 || sb.st_dev != st.ns_dev[i] ||
+		    sb.st_ino != st.ns_ino[i])
+			return false;
+	}
+	return true;
+}
+
+void sbx_check_layers(void)
+{
+	detect();
+	if (namespaces_intact())
+		return;
+	/* descriptors closed under us: make the namespaces again rather than
+	 * join whatever the numbers now are */
+	log_warn("sandbox: the namespace descriptors were closed in process %d; making new ones "
+		 "(keep sbx_descriptors() open)",
+		 (int)getpid());
+	st.netns = st.ipcns = -1;
+	make_namespaces();
 }
 
 const char *sbx_layers_missing(void)

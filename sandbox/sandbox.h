@@ -120,6 +120,10 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
  * detected once; and what is missing and why ("" when nothing is). */
 const char *sbx_layers(void);
 const char *sbx_layers_missing(void);
+/* Descriptors the sandbox keeps open for its children (the namespaces
+ * they join): a process that closes all others must keep these. Fills at
+ * most max, returns how many. */
+size_t sbx_descriptors(int *fds, size_t max);
 
 /* A folder a sandboxed program must write into (a compiler's output
  * folder): when programs run as the sandbox user, writable=true hands the

@@ -1,8 +1,18 @@
 #!/bin/sh
-# Benchmarks (not tests: nothing here fails on a slow machine). Prints what
-# the sandbox costs a trivial program's launch and a program making a
-# million write calls, each against the same work without it, measured in
-# the same run. `make bench` builds and runs this.
+# `make bench`: runs every benchmark under tests/bench (bench_*.py with the
+# Debian Python, bench_*.sh with sh, bench_*.c built by make into
+# $BUILD/bench/). Benchmarks report ratios against a baseline measured in
+# the same run; they never fail the build.
 BUILD=${BUILD:-build}
-ROUNDS=${ROUNDS:-200}
-exec "$BUILD/bench/bench_sandbox" "$(pwd)/$BUILD/helpers/probe" "$ROUNDS"
+JUDGE=$(pwd)/$BUILD/judge
+HELPERS=$(pwd)/$BUILD/helpers
+export JUDGE HELPERS BUILD
+for b in tests/bench/bench_*; do
+	[ -f "$b" ] || continue
+	echo "== $(basename "$b")"
+	case "$b" in
+	*.py) /usr/bin/python3 "$b" ;;
+	*.sh) sh "$b" ;;
+	*.c) "$BUILD/bench/$(basename "$b" .c)" "$HELPERS/probe" "${ROUNDS:-200}" ;;
+	esac
+done
