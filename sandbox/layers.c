@@ -424,6 +424,24 @@ int sbx_share_dir(const char *dir, bool writable, char *err, size_t errlen)
 	if (!st.root || !st.settings.uid)
 		return 0;
 	if (writable) {
+		/* a folder the user cannot reach fails later in confusing ways
+		 * (gcc: "cannot create temporary file in /tmp/") */
+		char *up = xstrdup(dir);
+		for (char *slash = strrchr(up, '/'); slash && slash != up;
+		     slash = strrchr(up, '/')) {
+			struct stat sb;
+			*slash = '\0';
+			if (stat(up, &sb) < 0 || !(sb.st_mode & S_IXOTH)) {
+				errf(
+				    err, errlen,
+				    "folder %s is not searchable by the sandbox user (uid %d): the "
+				    "judge's tempdir must be (chmod o+x)",
+				    up, (int)st.settings.uid);
+				free(up);
+				return -1;
+			}
+		}
+		free(up);
 		gid_t gid = st.settings.gid ? st.settings.gid : 65534;
 		if (chown(dir, st.settings.uid, gid) < 0 || chmod(dir, 0755) < 0)
 			return errf(err, errlen, "cannot give %s to the sandbox user: %s", dir,

@@ -33,6 +33,8 @@ def median_time(cmd, **kw):
 
 def main():
     work = tempfile.mkdtemp(prefix="judge-bench-")
+    # the sandbox user must be able to reach the working folders in it
+    os.chmod(work, 0o755)
     try:
         binary = os.path.join(work, "aplusb")
         flags = ["-Wall", "-O2", "-lm", "-march=native", "-std=c99", "-s", "-DONLINE_JUDGE"]
