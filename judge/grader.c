@@ -273,7 +273,11 @@ static int run_case(struct grading *g, const struct problem_case *pc, double tot
 	spec.stdin_fd = o.in;
 	spec.stdout_fd = o.out;
 	spec.stderr_fd = o.err;
-	if (sbx_run(&spec, &res, 1, err, sizeof(err)) < 0) {
+	double t0 = mono_now();
+	int rc = sbx_run(&spec, &res, 1, err, sizeof(err));
+	log_debug("case %d: ran in %.2f ms (cpu %.2f ms)", g->position, (mono_now() - t0) * 1000,
+		  res.cpu_time * 1000);
+	if (rc < 0) {
 		internal_error(g, "cannot run the submission: %s", err);
 		goto out;
 	}
@@ -402,7 +406,10 @@ static int compile(struct grading *g)
 	    .dir = dir,
 	    .unbuffered = g->prob->unbuffered,
 	};
+	double t0 = mono_now();
 	int rc = executor_prepare(g->exe, &creq, &g->prog, err, sizeof(err));
+	log_debug("prepared %s in %.1f ms (compiler %.1f ms)", executor_key(g->exe),
+		  (mono_now() - t0) * 1000, g->prog.compile_time * 1000);
 	free(dir);
 	g->have_prog = true;
 	if (rc == PREPARE_INTERNAL) {

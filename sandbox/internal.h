@@ -129,6 +129,7 @@ struct prog {
 	int errfd;
 	bool reaped, killed;
 	double fork_time, exec_time, end_time;
+	double setup_cpu; /* CPU seconds the child spent before exec (sandbox set-up) */
 	timer_t timer;
 	bool has_timer;
 	uint64_t peak_kib;
