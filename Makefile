@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
-PKGS := zlib openssl jansson libseccomp libcap yaml-0.1 libzip
+PKGS := zlib openssl jansson libseccomp libcap yaml-0.1 libzip libpcre2-8
 VERSION := 0.1.0
 
 MODULES := common problems sandbox executors packet judge
