@@ -165,7 +165,9 @@ static void test_signature_grader_prefix_default(void **state)
 	struct problem *p = load_ok("sig", "signature_grader: {entry: e.c, header: h.h}\n"
 					   "test_cases: [{in: a.in, out: a.out}]\n");
 	assert_int_equal(p->tests.units[0].cases[0].output_prefix_length, 0);
-	assert_non_null(p->signature_grader);
+	assert_non_null(p->signature);
+	assert_string_equal(p->signature->entry, "e.c");
+	assert_false(p->signature->allow_main);
 	problem_free(p);
 }
 
