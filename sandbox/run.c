@@ -174,6 +174,7 @@ struct prog {
 	timer_t timer;
 	bool has_timer;
 	uint64_t peak_kib;
+	bool stdio_closed;
 };
 
 struct run {
@@ -392,6 +393,19 @@ static bool all_done(struct run *r)
 	return r->nt == 0;
 }
 
+/* See sbx_spec.close_stdio. */
+static void close_stdio(struct prog *p)
+{
+	const struct sbx_spec *s = p->spec;
+	if (!s->close_stdio || p->stdio_closed)
+		return;
+	p->stdio_closed = true;
+	if (s->stdin_fd >= 0)
+		close(s->stdin_fd);
+	if (s->stdout_fd >= 0 && s->stdout_fd != s->stdin_fd)
+		close(s->stdout_fd);
+}
+
 static int launch(struct run *r, int idx)
 {
 	struct prog *p = &r->progs[idx];
@@ -412,6 +426,7 @@ static int launch(struct run *r, int idx)
 		child_main(p->spec, ep[1]);
 	}
 	close(ep[1]);
+	close_stdio(p);
 	p->pid = pid;
 	p->errfd = ep[0];
 	int status;
@@ -541,6 +556,8 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 		}
 	}
 
+	for (size_t i = 0; i < n; i++)
+		close_stdio(&r.progs[i]);
 	struct rusage after;
 	getrusage(RUSAGE_CHILDREN, &after);
 	for (size_t i = 0; i < n; i++) {
