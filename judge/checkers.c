@@ -572,7 +572,7 @@ static size_t scan_digits(const char *s, size_t n, size_t *i, struct digits *d, 
  * float() does. Tokens of any length are read exactly without copying
  * them: only their first FLOAT_MAX_DIGITS significant digits go into a
  * bounded buffer. */
-static bool parse_py_float(const char *s, size_t n, double *out)
+bool checker_parse_float(const char *s, size_t n, double *out)
 {
 	size_t i = 0;
 	bool negative = false;
@@ -697,13 +697,13 @@ static bool floats_equal(const struct checker_input *in, double eps, enum error_
 				break;
 			}
 			double jv, pv;
-			if (!parse_py_float(jt.p, jt.n, &jv)) {
+			if (!checker_parse_float(jt.p, jt.n, &jv)) {
 				/* Not a number in the answer: compared as text. */
 				if (!span_eq(pt, jt))
 					return false;
 				continue;
 			}
-			if (!parse_py_float(pt.p, pt.n, &pv) || !floats_close(pv, jv, eps, mode))
+			if (!checker_parse_float(pt.p, pt.n, &pv) || !floats_close(pv, jv, eps, mode))
 				return false;
 		}
 	}

@@ -22,6 +22,9 @@ static void usage(FILE *f)
 	    "usage: judge [-c FILE] [options] HOST [NAME [KEY]]   live judge: grade for a site's "
 	    "bridge\n"
 	    "       judge [-c FILE] submit PROBLEM LANG SOURCE [-t SECONDS] [-m KIB] [--json]\n"
+	    "       judge [-c FILE] testsuite DIR [PROBLEM_REGEX [CASE_REGEX]]\n"
+	    "                                       grade problems' tests/ folders and check "
+	    "the results\n"
 	    "       judge [-c FILE] problems        list the problems found, with their mtimes\n"
 	    "       judge [-c FILE] executors       list executors, versions, self-test results\n"
 	    "       judge [-c FILE] autoconf        find runtimes; print a runtime: block\n"
@@ -134,6 +137,8 @@ int main(int argc, char **argv)
 		ret = cmd_executors(&cfg, sub_argc, sub_argv, ansi);
 	else if (!strcmp(cmd, "autoconf"))
 		ret = cmd_autoconf(&cfg, sub_argc, sub_argv, ansi);
+	else if (!strcmp(cmd, "testsuite"))
+		ret = cmd_testsuite(&cfg, sub_argc, sub_argv, ansi);
 	else {
 		fprintf(stderr, "judge: the live judge (HOST %s) is not built yet\n", cmd);
 		ret = 2;
