@@ -1,6 +1,6 @@
 #!/bin/sh
-# Runs every test program: the cmocka unit tests, then the end-to-end tests
-# that drive the built judge. Quiet on success; a failing program's output
+# Runs every test program: the cmocka unit tests, the end-to-end tests that
+# drive the built judge, and `judge testsuite` on the example problems. Quiet on success; a failing program's output
 # is shown. Ends with one summary line; exits non-zero if anything failed.
 BUILD=${BUILD:-build}
 JUDGE=$(pwd)/$BUILD/judge
@@ -37,6 +37,9 @@ for t in tests/e2e/test_*.py; do
 	[ -f "$t" ] || continue
 	run "$(basename "$t")" "$PYTHON" "$t"
 done
+echo "problem test suites:"
+run "judge testsuite tests/problems" "$JUDGE" -c config.yml.example --no-ansi testsuite \
+	tests/problems
 rm -rf "$logdir"
 if [ "$failed" -eq 0 ]; then
 	echo "tests: all $passed test programs passed"
