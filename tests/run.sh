@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every test program: the cmocka unit tests, the end-to-end tests that
-# drive the built judge, and `judge testsuite` on the example problems. Quiet on success; a failing program's output
-# is shown. Ends with one summary line; exits non-zero if anything failed.
+# drive the built judge, and `judge testsuite` on the example problems.
+# Quiet on success; a failing program's output is shown. Ends with one
+# summary line; exits non-zero if anything failed.
 BUILD=${BUILD:-build}
 JUDGE=$(pwd)/$BUILD/judge
 HELPERS=$(pwd)/$BUILD/helpers
