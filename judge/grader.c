@@ -580,7 +580,8 @@ static int run_interactive(struct grading *g, const struct problem_case *pc, str
 	}
 	if (bridged_result(h, BRIDGED_INTERACTOR, &results[1], NULL, 0, iedata, ielen, pc->points,
 			   itime, imem, cr, err, sizeof(err)) < 0) {
-		internal_error(g, "problem %s: %s", g->prob->code, err);
+		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
+			       pp->line, err);
 		goto out;
 	}
 	ret = 0;
@@ -622,7 +623,8 @@ static int check_builtin(struct grading *g, const struct problem_case *pc, struc
 	int ret = -1;
 	if (map_path(io->input_path, &input, &input_len, err, sizeof(err)) < 0 ||
 	    map_path(io->answer_path, &answer, &answer_len, err, sizeof(err)) < 0) {
-		internal_error(g, "problem %s: %s", g->prob->code, err);
+		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
+			       pp->line, err);
 		goto out;
 	}
 	struct checker_input ci = {
@@ -691,7 +693,8 @@ static int check_bridged(struct grading *g, const struct problem_case *pc, struc
 	}
 	if (bridged_result(h, BRIDGED_CHECKER, &res, odata, olen, edata, elen, total, time, mem, cr,
 			   err, sizeof(err)) < 0) {
-		internal_error(g, "problem %s: %s", g->prob->code, err);
+		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
+			       pp->line, err);
 		goto out;
 	}
 	ret = 0;
@@ -741,7 +744,8 @@ static int check_python(struct grading *g, const struct problem_case *pc, struct
 	int rc = pychecker_run(&g->helpers, h, &call, cr, err, sizeof(err));
 	expose_answer(io, false);
 	if (rc < 0) {
-		internal_error(g, "problem %s: %s", g->prob->code, err);
+		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
+			       pp->line, err);
 		return -1;
 	}
 	return 0;
