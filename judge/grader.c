@@ -624,7 +624,7 @@ static int check_builtin(struct grading *g, const struct problem_case *pc, struc
 	if (map_path(io->input_path, &input, &input_len, err, sizeof(err)) < 0 ||
 	    map_path(io->answer_path, &answer, &answer_len, err, sizeof(err)) < 0) {
 		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
-			       pp->line, err);
+			       pc->line, err);
 		goto out;
 	}
 	struct checker_input ci = {
@@ -745,7 +745,7 @@ static int check_python(struct grading *g, const struct problem_case *pc, struct
 	expose_answer(io, false);
 	if (rc < 0) {
 		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
-			       pp->line, err);
+			       pc->line, err);
 		return -1;
 	}
 	return 0;
