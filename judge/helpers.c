@@ -492,7 +492,7 @@ bool helper_failed(const struct helper *h, const char *name, const struct sbx_re
 	else if (res->denied)
 		snprintf(buf, buflen, "%s was stopped by the sandbox: %s", name, res->feedback);
 	else if (res->signal || (any_exit && res->exited && res->exit_code)) {
-		if (h && stderr_text)
+		if (h && h->exe && stderr_text)
 			executor_feedback(h->exe, stderr_text, stderr_len, fb, sizeof(fb));
 		if (res->signal)
 			snprintf(buf, buflen, "%s exited with %s%s%s", name, strsignal(res->signal),
