@@ -17,6 +17,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 # Recursive (=) so that pkg-config runs only after `deps` has installed
 # whatever was missing.
@@ -73,6 +75,12 @@ $(BUILD)/helpers/%: tests/helpers/%.c | deps
 	@echo "  HELPER  $@"
 	$(Q)$(CC) -O2 -Wall -pthread -o $@ $<
 
+# Benchmarks link the judge's modules, like the unit tests.
+$(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | deps
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
 helpers: $(HELPER_BINS)
 
 unit: $(UNIT_BINS)
@@ -86,12 +94,19 @@ demo: all
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
-bench: all helpers
+bench: all helpers $(BENCH_BINS)
 	@BUILD=$(BUILD) ./tests/bench/run.sh
+
+# The DMOJ compatibility layer for Python checkers goes next to the binary's
+# share folder, where the judge looks for it.
+PYCOMPAT := $(shell find judge/pycompat -name '*.py' | sort)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/judge $(DESTDIR)$(PREFIX)/bin/judge
+	for f in $(PYCOMPAT:judge/pycompat/%=%); do \
+		install -D -m 0644 judge/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/pycompat/$$f || exit 1; \
+	done
 
 format:
 	clang-format -i $(SRCS) $(wildcard */*.h) $(UNIT_SRCS)
@@ -99,4 +114,4 @@ format:
 clean:
 	rm -rf build build-asan
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)
