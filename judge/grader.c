@@ -657,9 +657,6 @@ static int check_bridged(struct grading *g, const struct problem_case *pc, struc
 	const struct problem_program *pp = pc->checker.bridged;
 	const struct helper *h;
 	char err[2048];
-	int out = -1, errfd = -1, ret = -1;
-	const char *odata = NULL, *edata = NULL;
-	size_t olen = 0, elen = 0;
 	if (helper_get(&g->helpers, pp, &h, err, sizeof(err)) < 0) {
 		internal_error(g, "%s", err);
 		return -1;
@@ -669,47 +666,22 @@ static int check_bridged(struct grading *g, const struct problem_case *pc, struc
 	char **args =
 	    bridged_args(pp, BRIDGED_CHECKER, io->input_path, io->output_path, io->answer_path);
 	struct helper_exec x;
-	helper_exec_init(&x, &g->helpers, h, args, time, mem, CHECKER_OUTPUT_LIMIT);
-	out = memfd_create("checker-stdout", MFD_CLOEXEC);
-	errfd = memfd_create("checker-stderr", MFD_CLOEXEC);
-	if (out < 0 || errfd < 0) {
-		internal_error(g, "cannot create the checker's files: %s", strerror(errno));
-		goto out;
-	}
-	x.spec.stdout_fd = out;
-	x.spec.stderr_fd = errfd;
+	struct helper_output o;
 	struct sbx_result res;
+	helper_exec_init(&x, &g->helpers, h, args, time, mem, CHECKER_OUTPUT_LIMIT);
 	expose_answer(io, true);
-	int rc = sbx_run(&x.spec, &res, 1, err, sizeof(err));
+	int rc = helper_run_captured(&x, &res, &o, err, sizeof(err));
 	expose_answer(io, false);
-	if (rc < 0) {
+	if (rc < 0)
 		internal_error(g, "problem %s: cannot run %s: %s", g->prob->code, h->label, err);
-		goto out;
-	}
-	if (map_fd(out, &odata, &olen, err, sizeof(err)) < 0 ||
-	    map_fd(errfd, &edata, &elen, err, sizeof(err)) < 0) {
-		internal_error(g, "cannot read the checker's output: %s", err);
-		goto out;
-	}
-	if (bridged_result(h, BRIDGED_CHECKER, &res, odata, olen, edata, elen, total, time, mem, cr,
-			   err, sizeof(err)) < 0) {
+	else if ((rc = bridged_result(h, BRIDGED_CHECKER, &res, o.odata, o.olen, o.edata, o.elen,
+				      total, time, mem, cr, err, sizeof(err))) < 0)
 		internal_error(g, "problem %s: %s line %d: %s", g->prob->code, g->prob->init_path,
 			       pp->line, err);
-		goto out;
-	}
-	ret = 0;
-out:
-	if (odata)
-		unmap_fd(odata, olen);
-	if (edata)
-		unmap_fd(edata, elen);
-	if (out >= 0)
-		close(out);
-	if (errfd >= 0)
-		close(errfd);
+	helper_output_free(&o);
 	helper_exec_free(&x);
 	strv_free(args);
-	return ret;
+	return rc;
 }
 
 static int check_python(struct grading *g, const struct problem_case *pc, struct case_io *io,

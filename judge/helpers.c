@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -474,6 +475,37 @@ void helper_exec_free(struct helper_exec *x)
 	strv_free(x->argv);
 	sbx_policy_free(x->policy);
 	memset(x, 0, sizeof(*x));
+}
+
+int helper_run_captured(struct helper_exec *x, struct sbx_result *res, struct helper_output *o,
+			char *err, size_t errlen)
+{
+	*o = (struct helper_output){.out = -1, .err = -1};
+	o->out = memfd_create("helper-stdout", MFD_CLOEXEC);
+	o->err = memfd_create("helper-stderr", MFD_CLOEXEC);
+	if (o->out < 0 || o->err < 0)
+		return errf(err, errlen, "memfd_create: %s", strerror(errno));
+	x->spec.stdout_fd = o->out;
+	x->spec.stderr_fd = o->err;
+	if (sbx_run(&x->spec, res, 1, err, errlen) < 0)
+		return -1;
+	if (map_fd(o->out, &o->odata, &o->olen, err, errlen) < 0 ||
+	    map_fd(o->err, &o->edata, &o->elen, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void helper_output_free(struct helper_output *o)
+{
+	if (o->odata)
+		unmap_fd(o->odata, o->olen);
+	if (o->edata)
+		unmap_fd(o->edata, o->elen);
+	if (o->out >= 0)
+		close(o->out);
+	if (o->err >= 0)
+		close(o->err);
+	*o = (struct helper_output){.out = -1, .err = -1};
 }
 
 bool helper_failed(const struct helper *h, const char *name, const struct sbx_result *res,

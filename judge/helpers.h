@@ -72,6 +72,19 @@ void helper_exec_init(struct helper_exec *x, const struct helper_set *hs, const 
 void helper_exec_allow_write(struct helper_exec *x, const char *path);
 void helper_exec_free(struct helper_exec *x);
 
+/* A run's stdout and stderr, in memory files, mapped. */
+struct helper_output {
+	int out, err;
+	const char *odata, *edata;
+	size_t olen, elen;
+};
+/* Runs x alone with stdout and stderr captured. Returns 0 with o filled
+ * whatever the helper did (res says), -1 with err filled when it could not
+ * be run at all. Free o with helper_output_free in either case. */
+int helper_run_captured(struct helper_exec *x, struct sbx_result *res, struct helper_output *o,
+			char *err, size_t errlen);
+void helper_output_free(struct helper_output *o);
+
 /* DMOJ's wording of a helper's failure that is not an exit code it may
  * give ("checker timed out (> 20 seconds)", "generator exited with
  * segmentation fault"...). Returns true and fills buf when res is one. */

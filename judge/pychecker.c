@@ -200,54 +200,26 @@ int pychecker_run(struct helper_set *hs, const struct helper *h, const struct py
 	*res = (struct checker_result){0};
 	char *request = request_json(call);
 	char *path = path_join(hs->data_dir, "pychecker-request.json");
-	char inner[512];
-	int out = -1, errfd = -1, ret = -1;
-	const char *odata = NULL, *edata = NULL;
-	size_t olen = 0, elen = 0;
+	char inner[512], why[512];
 	char *args[] = {path, NULL};
 	struct helper_exec x;
+	struct helper_output o = {.out = -1, .err = -1};
+	struct sbx_result run;
 	double time = helper_time_limit(hs, NULL);
 	long mem = helper_memory_limit(hs, NULL);
+	int ret = -1;
 	helper_exec_init(&x, hs, h, args, time, mem, RESULT_LIMIT);
-	if (!request ||
-	    write_file(path, request, strlen(request), 0644, inner, sizeof(inner)) < 0) {
+	if (!request || write_file(path, request, strlen(request), 0644, inner, sizeof(inner)) < 0)
 		errf(err, errlen, "%s: cannot write its request: %s", h->label,
 		     request ? inner : "out of memory");
-		goto out;
-	}
-	out = memfd_create("pychecker-out", MFD_CLOEXEC);
-	errfd = memfd_create("pychecker-err", MFD_CLOEXEC);
-	if (out < 0 || errfd < 0) {
-		errf(err, errlen, "%s: memfd_create: %s", h->label, strerror(errno));
-		goto out;
-	}
-	x.spec.stdout_fd = out;
-	x.spec.stderr_fd = errfd;
-	struct sbx_result run;
-	if (sbx_run(&x.spec, &run, 1, inner, sizeof(inner)) < 0) {
+	else if (helper_run_captured(&x, &run, &o, inner, sizeof(inner)) < 0)
 		errf(err, errlen, "%s: cannot run python3: %s", h->label, inner);
-		goto out;
-	}
-	if (map_fd(out, &odata, &olen, inner, sizeof(inner)) < 0 ||
-	    map_fd(errfd, &edata, &elen, inner, sizeof(inner)) < 0) {
-		errf(err, errlen, "%s: %s", h->label, inner);
-		goto out;
-	}
-	char why[512];
-	if (helper_failed(h, "checker", &run, time, mem, edata, elen, false, why, sizeof(why))) {
+	else if (helper_failed(h, "checker", &run, time, mem, o.edata, o.elen, false, why,
+			       sizeof(why)))
 		errf(err, errlen, "%s: %s", h->label, why);
-		goto out;
-	}
-	ret = read_answer(h, odata, olen, edata, elen, res, err, errlen);
-out:
-	if (odata)
-		unmap_fd(odata, olen);
-	if (edata)
-		unmap_fd(edata, elen);
-	if (out >= 0)
-		close(out);
-	if (errfd >= 0)
-		close(errfd);
+	else
+		ret = read_answer(h, o.odata, o.olen, o.edata, o.elen, res, err, errlen);
+	helper_output_free(&o);
 	helper_exec_free(&x);
 	free(request);
 	free(path);
