@@ -4,7 +4,9 @@ internal error naming the problem, the key or file, and what is wrong, and
 the judge goes on grading. Also `judge testsuite` itself, and the
 compiled-binary cache."""
 import io
+import json
 import os
+import shutil
 import zipfile
 
 from judgetest import JudgeCase, main, write
@@ -230,10 +232,17 @@ class Broken(JudgeCase):
         self.assertIn("check() returned 1", msg)
 
     def test_python_checker_that_loops(self):
-        msg = self.ie("pyloop", "checker: check.py\n" + ONE_CASE,
-                      dict(CASE, **{"check.py": "def check(a, b, **kw):\n    while True:\n"
-                                    "        pass\n"}))
-        self.assertIn("timed out", msg)
+        # Python checkers run under the generator limits: shortened here
+        config = os.path.join(self.scratch, "short-limits.yml")
+        with open(self.config) as f:
+            write(config, f.read() + "generator_time_limit: 1\n")
+        self.problem("pyloop", "checker: check.py\n" + ONE_CASE,
+                     dict(CASE, **{"check.py": "def check(a, b, **kw):\n    while True:\n"
+                                   "        pass\n"}))
+        rc, out, err = self.judge("submit", "pyloop", "C", self.source("sum.c", SUM_C), "--json",
+                                  config=config)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("checker check.py: checker timed out (> 1 seconds)", json.loads(out)["error"])
 
     def test_judge_goes_on_after_broken_problems(self):
         # a broken problem between two good gradings: the judge grades on
@@ -319,7 +328,6 @@ class Features(JudgeCase):
                      dict(CASE, **{"check.py": check}))
         doc = self.submit("pykwargs", "C", self.source("sum.c", SUM_C))
         self.assertEqual(doc["result"], "AC", doc)
-        import json
         first = json.loads(doc["cases"][0]["feedback"])
         self.assertEqual(first, {"position": 0, "batch": 0, "lang": "C", "points": 1,
                                  "problem": "pykwargs", "binary": False, "source": "#include",
@@ -350,7 +358,6 @@ class Testsuite(JudgeCase):
 
     def setUp(self):
         for name in os.listdir(self.extra):
-            import shutil
             shutil.rmtree(os.path.join(self.extra, name))
 
     def test_pass_fail_skip_and_summary(self):
