@@ -532,9 +532,14 @@ static int run_interactive(struct grading *g, const struct problem_case *pc, str
 		internal_error(g, "%s", err);
 		goto out;
 	}
-	/* created by the judge, written by the sandbox user */
-	fchmod(logfd, 0666);
+	/* created by the judge, written by the sandbox user (the umask may
+	 * have taken write access away from others) */
+	int mode_rc = fchmod(logfd, 0666);
 	close(logfd);
+	if (mode_rc < 0) {
+		internal_error(g, "chmod %s: %s", log_path, strerror(errno));
+		goto out;
+	}
 	double itime = g->req->time_limit + pp->preprocessing_time;
 	long imem = helper_memory_limit(&g->helpers, pp);
 	args = bridged_args(pp, BRIDGED_INTERACTOR, io->input_path, log_path, io->answer_path);

@@ -3,12 +3,15 @@
  *
  * - discovery: expand problem_storage_globs (with `**`) into the set of
  *   problem codes, their folders and mtimes;
- * - loading: parse a problem's init.yml into test cases and batches, with
- *   top-level and batch keys inherited by cases, checkers, limits and the
- *   pretest list; every mistake is reported with the file, line and key;
+ * - loading: parse a problem's init.yml into test cases and batches (listed,
+ *   or derived from the archive's file names), with top-level and batch
+ *   keys inherited by cases: checkers, generators, limits, symlinks; the
+ *   pretest list; the programs the problem supplies (bridged checkers,
+ *   interactor, generators) and its signature grader and file_io. Every
+ *   mistake is reported with the file, line and key;
  * - data: the input and expected output of a case, from the folder or the
- *   problem's zip archive, normalised (line endings, final newline) unless
- *   binary_data is set.
+ *   problem's zip archive, streamed and normalised (line endings, final
+ *   newline) unless binary_data is set.
  */
 #ifndef JUDGE_PROBLEMS_H
 #define JUDGE_PROBLEMS_H
