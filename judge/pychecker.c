@@ -8,7 +8,9 @@
  * the module, calls check() with DMOJ's keyword arguments and prints the
  * result as JSON. The layer is found relative to the judge binary:
  * PREFIX/share/judge/pycompat once installed, judge/pycompat of the source
- * tree when run from build/.
+ * tree when run from build/. It is copied into the checker's folder of the
+ * grading, so the sandbox user reads it there whoever may read the place
+ * the judge is installed or built in (a clone under /root, say).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +57,39 @@ const char *pychecker_layer_dir(void)
 			return found;
 	}
 	return NULL;
+}
+
+/* Copies the layer's Python files (a small tree) into dst. */
+static int copy_layer(const char *src, const char *dst, int depth, char *err, size_t errlen)
+{
+	size_t n;
+	char **names = list_dir(src, &n);
+	if (!names)
+		return errf(err, errlen, "cannot read %s: %s", src, strerror(errno));
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST) {
+		strv_free(names);
+		return errf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
+	}
+	int ret = 0;
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		char *from = path_join(src, names[i]), *to = path_join(dst, names[i]);
+		size_t len = strlen(names[i]);
+		if (is_dir(from) && depth < 4 && names[i][0] != '_') {
+			ret = copy_layer(from, to, depth + 1, err, errlen);
+		} else if (len > 3 && !strcmp(names[i] + len - 3, ".py")) {
+			char *data;
+			size_t size;
+			ret = read_file(from, (size_t)1 << 20, &data, &size, err, errlen);
+			if (ret == 0) {
+				ret = write_file(to, data, size, 0644, err, errlen);
+				free(data);
+			}
+		}
+		free(from);
+		free(to);
+	}
+	strv_free(names);
+	return ret;
 }
 
 int pychecker_get(struct helper_set *hs, const char *name, const struct helper **out, char *err,
@@ -119,8 +154,16 @@ int pychecker_get(struct helper_set *hs, const char *name, const struct helper *
 	size_t argc = 0;
 	while (h->prog.argv[argc])
 		argc++;
+	char *copy = path_join(dir, "pycompat");
+	int copied = copy_layer(layer, copy, 0, inner, sizeof(inner));
 	char *module = path_join(dir, h->prog.argv[argc - 1]);
-	char *runner = path_join(layer, RUNNER);
+	char *runner = path_join(copy, RUNNER);
+	free(copy);
+	if (copied < 0) {
+		free(module);
+		free(runner);
+		goto out;
+	}
 	char **argv = NULL;
 	size_t n = 0, cap = 0;
 	const char *words[] = {h->prog.argv[0], "-B", runner, module};
@@ -130,7 +173,6 @@ int pychecker_get(struct helper_set *hs, const char *name, const struct helper *
 	free(runner);
 	strv_free(h->prog.argv);
 	h->prog.argv = argv;
-	sbx_policy_add(h->prog.policy, SBX_TREE, layer, false);
 	XGROW(hs->items, hs->cap, hs->n + 1);
 	hs->items[hs->n++] = h;
 	*out = h;

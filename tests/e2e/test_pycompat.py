@@ -12,6 +12,8 @@ import unittest
 from judgetest import ROOT
 
 LAYER = os.path.join(ROOT, "judge", "pycompat")
+# no __pycache__ folders in the source tree
+sys.dont_write_bytecode = True
 sys.path.insert(0, LAYER)
 
 from dmoj.checkers import (easy, floats, floatsabs, floatsrel, identical, linecount,  # noqa: E402
