@@ -66,6 +66,8 @@ void log_setup(const char *judge_name, bool debug, bool ansi);
 /* Redirects the log to a file (appending); returns -1 and fills err on failure. */
 int log_set_file(const char *path, char *err, size_t errlen);
 void log_set_submission(int64_t id); /* -1 = none */
+/* The descriptor log lines go to (kept open across close_fds_except). */
+int log_fd(void);
 void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF(2, 3);
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
@@ -94,6 +96,9 @@ bool path_exists(const char *p);
  * NULL if the folder cannot be read. Free with strv_free. */
 char **list_dir(const char *path, size_t *n);
 bool is_dir(const char *p);
+/* Closes every descriptor from 3 up except those listed (a forked worker
+ * must not hold the bridge's socket or other sessions' files). */
+void close_fds_except(const int *keep, size_t n);
 /* A memfd (close-on-exec) holding exactly these bytes, positioned at 0. */
 int memfd_from(const char *name, const void *data, size_t n, char *err, size_t errlen);
 /* Maps a file descriptor read-only; *len = its size. An empty file gives a
@@ -112,6 +117,9 @@ size_t utf8_check(const char *s, size_t n);
 /* Copies s, replacing each invalid UTF-8 sequence with U+FFFD and NUL bytes
  * with U+FFFD, so the result is always valid for JSON. */
 char *utf8_repair(const char *s, size_t n);
+/* The same, but NUL bytes are kept (JSON carries them as \u0000); the
+ * result's length is stored in *out_len. */
+char *utf8_repair_len(const char *s, size_t n, size_t *out_len);
 /* Copies s without ANSI escape sequences (compiler colours). */
 char *ansi_strip(const char *s);
 /* Parses a whole decimal integer / floating number; false if not one. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,6 +188,28 @@ bool is_dir(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void close_fds_except(const int *keep, size_t n)
+{
+	int *k = xcalloc(n + 1, sizeof(int));
+	memcpy(k, keep, n * sizeof(int));
+	qsort(k, n, sizeof(int), cmp_int);
+	unsigned lo = 3;
+	for (size_t i = 0; i < n; i++) {
+		if (k[i] < (int)lo)
+			continue;
+		if ((unsigned)k[i] > lo)
+			syscall(SYS_close_range, lo, (unsigned)k[i] - 1, 0);
+		lo = (unsigned)k[i] + 1;
+	}
+	syscall(SYS_close_range, lo, ~0U, 0);
+	free(k);
 }
 
 int memfd_from(const char *name, const void *data, size_t n, char *err, size_t errlen)

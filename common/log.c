@@ -46,6 +46,11 @@ void log_set_submission(int64_t id)
 	lg.submission = id;
 }
 
+int log_fd(void)
+{
+	return lg.fd;
+}
+
 bool log_debug_enabled(void)
 {
 	return lg.debug;

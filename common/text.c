@@ -69,14 +69,14 @@ bool utf8_valid(const char *s, size_t n)
 	return utf8_check(s, n) == n;
 }
 
-char *utf8_repair(const char *s, size_t n)
+static char *repair(const char *s, size_t n, bool keep_nul, size_t *out_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 	sb_add(&sb, "", 0);
 	while (i < n) {
-		size_t l = (p[i] && p[i] < 0x80) ? 1 : utf8_seq(p + i, n - i);
+		size_t l = ((p[i] || keep_nul) && p[i] < 0x80) ? 1 : utf8_seq(p + i, n - i);
 		if (l) {
 			i += l;
 			run += l;
@@ -88,7 +88,19 @@ char *utf8_repair(const char *s, size_t n)
 		i++;
 	}
 	sb_add(&sb, s + i - run, run);
+	if (out_len)
+		*out_len = sb.len;
 	return sb_detach(&sb);
+}
+
+char *utf8_repair(const char *s, size_t n)
+{
+	return repair(s, n, false, NULL);
+}
+
+char *utf8_repair_len(const char *s, size_t n, size_t *out_len)
+{
+	return repair(s, n, true, out_len);
 }
 
 char *ansi_strip(const char *s)

@@ -43,6 +43,9 @@
 /* Sources beyond this are refused before compiling: no contest problem
  * needs more, and it bounds the work a single submission can cause. */
 #define MAX_SOURCE ((size_t)1 << 20)
+/* No site frame holds more than 8 MiB: a larger output_prefix_length is
+ * cut here, before it crosses the event pipe. */
+#define MAX_OUTPUT_PREFIX ((size_t)8 << 20)
 /* How much of stderr is searched for an exception name. */
 #define STDERR_TAIL 4096
 /* A checker's stdout is its feedback; more than this is a broken checker. */
@@ -453,14 +456,18 @@ static json_t *case_object(struct grading *g, int flags, double points, double t
 			   long prefix, const char *feedback, const char *extended)
 {
 	size_t keep = prefix >= 0 && (size_t)prefix < olen ? (size_t)prefix : olen;
-	char *out = utf8_repair(output ? output : "", output ? keep : 0);
+	if (keep > MAX_OUTPUT_PREFIX)
+		keep = MAX_OUTPUT_PREFIX;
+	size_t outlen;
+	/* NUL bytes are program output like any other; JSON escapes them */
+	char *out = utf8_repair_len(output ? output : "", output ? keep : 0, &outlen);
 	char *fb = utf8_repair(feedback ? feedback : "", feedback ? strlen(feedback) : 0);
 	char *xfb = utf8_repair(extended ? extended : "", extended ? strlen(extended) : 0);
-	json_t *c = json_pack("{s:i, s:i, s:f, s:f, s:f, s:I, s:s, s:s, s:s, s:I, s:I, s:s}",
+	json_t *c = json_pack("{s:i, s:i, s:f, s:f, s:f, s:I, s:s%, s:s, s:s, s:I, s:I, s:s}",
 			      "position", g->position, "status", flags, "time",
 			      res ? res->cpu_time : 0.0, "points", points, "total-points", total,
 			      "memory", (json_int_t)(res ? res->memory_kib : 0), "output", out,
-			      "feedback", fb, "extended-feedback", xfb,
+			      outlen, "feedback", fb, "extended-feedback", xfb,
 			      "voluntary-context-switches", (json_int_t)(res ? res->vcsw : 0),
 			      "involuntary-context-switches", (json_int_t)(res ? res->ivcsw : 0),
 			      "runtime-version", executor_runtime_version(g->exe));

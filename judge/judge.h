@@ -152,6 +152,22 @@ bool event_is_final(const json_t *ev);
 /* Writes one event to the worker's pipe (worker side). */
 int event_write(int fd, json_t *ev);
 
+/* ---- the live judge ---- */
+struct live_opts {
+	const char *host;
+	int port;
+	bool tls, verify;
+	const char *ca_file;
+	const char *name, *key;
+	char **only, **exclude; /* executor keys, NULL-terminated, or NULL */
+	bool skip_selftest;
+	bool watchdog;
+	double started; /* mono_now() at process start */
+};
+/* Connects to the bridge and grades until told to stop; returns the exit
+ * status (0 after SIGTERM, SIGINT or a disconnect packet). */
+int cmd_live(struct config *cfg, const struct live_opts *o);
+
 /* ---- command-line front ends ---- */
 int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi);
 int cmd_problems(struct config *cfg, int argc, char **argv, bool ansi);

@@ -15,6 +15,47 @@
 #define JUDGE_VERSION "dev"
 #endif
 
+static char **split_list(const char *s)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	char *copy = xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		XGROW(v, cap, n + 2);
+		v[n++] = xstrdup(t);
+	}
+	free(copy);
+	XGROW(v, cap, n + 1);
+	v[n] = NULL;
+	return v;
+}
+
+/* judge [options] HOST [NAME [KEY]]: name and key from the command line,
+ * else the environment, else the config file. */
+static int live(struct config *cfg, struct live_opts *lo, int argc, char **argv, bool debug,
+		bool ansi)
+{
+	if (argc > 3) {
+		fprintf(stderr, "judge: too many arguments after %s (HOST [NAME [KEY]])\n",
+			argv[0]);
+		return 2;
+	}
+	lo->host = argv[0];
+	const char *env_name = getenv("DMOJ_JUDGE_NAME"), *env_key = getenv("DMOJ_JUDGE_KEY");
+	lo->name = argc > 1 ? argv[1] : env_name && *env_name ? env_name : cfg->id;
+	lo->key = argc > 2 ? argv[2] : env_key && *env_key ? env_key : cfg->key;
+	if (!lo->name || !*lo->name)
+		die(2, "no judge name: give NAME, set DMOJ_JUDGE_NAME or `id` in %s",
+		    cfg->path ? cfg->path : "the config");
+	if (!lo->key || !*lo->key)
+		die(2, "no judge key: give KEY, set DMOJ_JUDGE_KEY or `key` in %s",
+		    cfg->path ? cfg->path : "the config");
+	if (lo->ca_file && access(lo->ca_file, R_OK) < 0)
+		die(2, "-T: cannot read %s", lo->ca_file);
+	log_setup(lo->name, debug, ansi && isatty(STDERR_FILENO));
+	return cmd_live(cfg, lo);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -67,6 +108,8 @@ int main(int argc, char **argv)
 	};
 	const char *config_path = NULL, *log_file = NULL;
 	bool debug = false, ansi = isatty(STDOUT_FILENO);
+	struct live_opts lo = {.port = 9998, .verify = true, .watchdog = true};
+	lo.started = mono_now();
 	int c;
 	while ((c = getopt_long(argc, argv, "+c:p:skT:e:x:l:dhV", opts, NULL)) != -1) {
 		switch (c) {
@@ -88,15 +131,35 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("judge %s\n", JUDGE_VERSION);
 			return 0;
-		case 'p':
+		case 'p': {
+			long port;
+			if (!parse_long(optarg, &port) || port < 1 || port > 65535)
+				die(2, "-p: %s is not a port number", optarg);
+			lo.port = (int)port;
+			break;
+		}
 		case 's':
+			lo.tls = true;
+			break;
 		case 'k':
+			lo.verify = false;
+			break;
 		case 'T':
+			lo.ca_file = optarg;
+			break;
 		case 'e':
+			strv_free(lo.only);
+			lo.only = split_list(optarg);
+			break;
 		case 'x':
+			strv_free(lo.exclude);
+			lo.exclude = split_list(optarg);
+			break;
 		case 'S':
+			lo.skip_selftest = true;
+			break;
 		case 'W':
-			/* live-judge options, read again by the live judge */
+			lo.watchdog = false;
 			break;
 		default:
 			usage(stderr);
@@ -139,10 +202,10 @@ int main(int argc, char **argv)
 		ret = cmd_autoconf(&cfg, sub_argc, sub_argv, ansi);
 	else if (!strcmp(cmd, "testsuite"))
 		ret = cmd_testsuite(&cfg, sub_argc, sub_argv, ansi);
-	else {
-		fprintf(stderr, "judge: the live judge (HOST %s) is not built yet\n", cmd);
-		ret = 2;
-	}
+	else
+		ret = live(&cfg, &lo, sub_argc, sub_argv, debug, ansi);
+	strv_free(lo.only);
+	strv_free(lo.exclude);
 	config_free(&cfg);
 	return ret;
 }

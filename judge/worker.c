@@ -78,7 +78,8 @@ int worker_start(struct worker *w, const struct judge_env *env, const struct gra
 		goto fail;
 	}
 	if (pid == 0) {
-		close(p[0]);
+		int keep[2] = {p[1], log_fd()};
+		close_fds_except(keep, 2);
 		/* the worker must not outlive a crashed parent */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() == 1)
@@ -129,7 +130,7 @@ int worker_next(struct worker *w, json_t **ev)
 			}
 			if (w->in.len >= 4 + n) {
 				json_error_t je;
-				json_t *j = json_loadb(w->in.buf + 4, n, 0, &je);
+				json_t *j = json_loadb(w->in.buf + 4, n, JSON_ALLOW_NUL, &je);
 				memmove(w->in.buf, w->in.buf + 4 + n, w->in.len - 4 - n);
 				w->in.len -= 4 + n;
 				if (!j || !json_is_object(j)) {
@@ -179,7 +180,7 @@ json_t *worker_finish(struct worker *w)
 			else
 				snprintf(why, sizeof(why), "exited with status %d",
 					 WEXITSTATUS(status));
-			ev = json_pack("{s:s, s:s++}", "name", "internal-error", "message",
+			ev = json_pack("{s:s, s:s+}", "name", "internal-error", "message",
 				       "the grading worker ended without a result: ", why);
 		}
 	}

@@ -85,6 +85,15 @@ static NORETURN void child_fail(int fd, int stage)
 static int set_limit(int res, rlim_t v)
 {
 	struct rlimit r = {v, v};
+	if (setrlimit(res, &r) == 0)
+		return 0;
+	if (errno != EPERM)
+		return -1;
+	/* the kernel never refuses to lower a hard limit; valgrind's emulation
+	 * does, and the soft limit still binds the program */
+	if (getrlimit(res, &r) < 0)
+		return -1;
+	r.rlim_cur = v < r.rlim_max ? v : r.rlim_max;
 	return setrlimit(res, &r);
 }
 
@@ -107,7 +116,18 @@ static void child_limits(const struct sbx_limits *l, int efd)
 	ok |= set_limit(RLIMIT_CORE, 0);
 	ok |= set_limit(RLIMIT_NOFILE, l->open_files > 0 ? (rlim_t)l->open_files : 64);
 	uint64_t stack = l->stack_kib ? l->stack_kib : l->memory_kib ? l->memory_kib : 8192;
-	ok |= set_limit(RLIMIT_STACK, (rlim_t)stack * 1024);
+	/* only the soft limit: a program raising its own stack gains nothing
+	 * the memory limits do not bound, and keeping the hard limit lets the
+	 * judge run under valgrind, which refuses to change it */
+	struct rlimit st;
+	if (getrlimit(RLIMIT_STACK, &st) == 0) {
+		st.rlim_cur = (rlim_t)stack * 1024;
+		if (st.rlim_max != RLIM_INFINITY && st.rlim_cur > st.rlim_max)
+			st.rlim_cur = st.rlim_max;
+		ok |= setrlimit(RLIMIT_STACK, &st);
+	} else {
+		ok = -1;
+	}
 	if (ok)
 		child_fail(efd, ST_RLIMIT);
 }
