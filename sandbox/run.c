@@ -134,7 +134,7 @@ static void child_limits(const struct sbx_limits *l, int efd)
 
 /* Runs in the forked child: everything up to exec. Only async-signal-safe
  * calls: the judge may have other state in flux. */
-static NORETURN void child_main(const struct sbx_spec *s, int efd)
+static NORETURN void child_main(const struct sbx_spec *s, int efd, pid_t parent)
 {
 	int fds[3] = {s->stdin_fd, s->stdout_fd, s->stderr_fd};
 	int high[3];
@@ -171,6 +171,11 @@ static NORETURN void child_main(const struct sbx_spec *s, int efd)
 			child_fail(efd, ST_AFFINITY);
 	}
 	/* the parent seizes us with its options while we are stopped here */
+	/* until the parent has set PTRACE_O_EXITKILL, its death (a grading
+	 * killed at this very moment) would leave us running untraced; keep
+	 * this after any change of credentials, which clears it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		child_fail(efd, ST_TRACE);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 		child_fail(efd, ST_TRACE);
 	raise(SIGSTOP);
@@ -433,6 +438,7 @@ static int launch(struct run *r, int idx)
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return errf(r->err, r->errlen, "pipe: %s", strerror(errno));
 	p->fork_time = mono_now();
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -443,7 +449,7 @@ static int launch(struct run *r, int idx)
 	}
 	if (pid == 0) {
 		close(ep[0]);
-		child_main(p->spec, ep[1]);
+		child_main(p->spec, ep[1], parent);
 	}
 	close(ep[1]);
 	close_stdio(p);
