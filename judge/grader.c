@@ -253,22 +253,14 @@ struct case_io {
 	char *input_path;  /* the case's input */
 	char *answer_path; /* its expected output */
 	char *output_path; /* what the program wrote (stdout or file_io's file) */
-	int out, err;	   /* the submission's stdout and stderr */
-	const char *odata, *edata;
-	size_t olen, elen;
+	/* the submission's stdout (or file_io's file) and stderr */
+	struct helper_output run;
 	bool answer_shared; /* a generated file, kept for the grading */
 };
 
 static void case_io_free(struct case_io *io)
 {
-	if (io->odata)
-		unmap_fd(io->odata, io->olen);
-	if (io->edata)
-		unmap_fd(io->edata, io->elen);
-	if (io->out >= 0)
-		close(io->out);
-	if (io->err >= 0)
-		close(io->err);
+	helper_output_free(&io->run);
 	free(io->input_path);
 	free(io->answer_path);
 	free(io->output_path);
@@ -501,8 +493,8 @@ static int run_plain(struct grading *g, const struct problem_case *pc, struct ca
 	program_spec(&g->prog, g->req->time_limit, (uint64_t)g->req->memory_limit,
 		     pc->wall_time_factor, (uint64_t)pc->output_limit_length, &spec);
 	spec.stdin_fd = in;
-	spec.stdout_fd = io->out;
-	spec.stderr_fd = io->err;
+	spec.stdout_fd = io->run.out;
+	spec.stderr_fd = io->run.err;
 	int rc = sbx_run(&spec, res, 1, err, sizeof(err));
 	close(in);
 	if (rc < 0) {
@@ -562,7 +554,7 @@ static int run_interactive(struct grading *g, const struct problem_case *pc, str
 		     pc->wall_time_factor, (uint64_t)pc->output_limit_length, &specs[0]);
 	specs[0].stdin_fd = to_sub[0];
 	specs[0].stdout_fd = to_int[1];
-	specs[0].stderr_fd = io->err;
+	specs[0].stderr_fd = io->run.err;
 	specs[0].close_stdio = true;
 	specs[1] = x.spec;
 	specs[1].stdin_fd = to_int[0];
@@ -580,12 +572,12 @@ static int run_interactive(struct grading *g, const struct problem_case *pc, str
 		goto out;
 	}
 	*res = results[0];
-	if (map_fd(io->err, &io->edata, &io->elen, err, sizeof(err)) < 0 ||
+	if (map_fd(io->run.err, &io->run.edata, &io->run.elen, err, sizeof(err)) < 0 ||
 	    map_fd(ierr, &iedata, &ielen, err, sizeof(err)) < 0) {
 		internal_error(g, "cannot read the programs' error output: %s", err);
 		goto out;
 	}
-	*flags = submission_flags(g, res, io->edata, io->elen, feedback, fblen);
+	*flags = submission_flags(g, res, io->run.edata, io->run.elen, feedback, fblen);
 	if (*flags) {
 		ret = 0;
 		goto out;
@@ -640,8 +632,8 @@ static int check_builtin(struct grading *g, const struct problem_case *pc, struc
 		goto out;
 	}
 	struct checker_input ci = {
-	    .output = io->odata,
-	    .output_len = io->olen,
+	    .output = io->run.odata,
+	    .output_len = io->run.olen,
 	    .answer = answer,
 	    .answer_len = answer_len,
 	    .input = input,
@@ -742,18 +734,18 @@ static int map_output(struct grading *g, const struct problem_case *pc, struct c
 	char err[1024];
 	const struct problem_file_io *fio = g->prob->file_io;
 	if (!fio || !fio->output)
-		return map_fd(io->out, &io->odata, &io->olen, err, sizeof(err)) < 0
+		return map_fd(io->run.out, &io->run.odata, &io->run.olen, err, sizeof(err)) < 0
 			   ? (internal_error(g, "cannot read the program's output: %s", err), -1)
 			   : 0;
 	free(io->output_path);
 	io->output_path = path_join(g->subdir, fio->output);
-	if (map_path(io->output_path, &io->odata, &io->olen, err, sizeof(err)) < 0) {
+	if (map_path(io->output_path, &io->run.odata, &io->run.olen, err, sizeof(err)) < 0) {
 		/* a program that replaced the file cannot have: the folder is
 		 * not its own; anything else is the judge's trouble */
 		internal_error(g, "cannot read file_io's output %s: %s", fio->output, err);
 		return -1;
 	}
-	if (io->olen > (size_t)pc->output_limit_length)
+	if (io->run.olen > (size_t)pc->output_limit_length)
 		*flags |= ST_OLE;
 	return 0;
 }
@@ -761,7 +753,7 @@ static int map_output(struct grading *g, const struct problem_case *pc, struct c
 /* Runs one case; returns its flags, or -1 after an internal error. */
 static int run_case(struct grading *g, const struct problem_case *pc, double total, int batch_no)
 {
-	struct case_io io = {.out = -1, .err = -1};
+	struct case_io io = {.run = {.out = -1, .err = -1}};
 	char err[1024];
 	int flags = -1;
 	char feedback[256] = "";
@@ -772,11 +764,11 @@ static int run_case(struct grading *g, const struct problem_case *pc, double tot
 	if (case_files(g, pc, &io) < 0 || prepare_folder(g, pc, &io) < 0)
 		goto out;
 	io.output_path = path_join(g->datadir, "output");
-	io.out = create(io.output_path, 0644, err, sizeof(err));
-	io.err = memfd_create("stderr", MFD_CLOEXEC);
-	if (io.out < 0 || io.err < 0) {
+	io.run.out = create(io.output_path, 0644, err, sizeof(err));
+	io.run.err = memfd_create("stderr", MFD_CLOEXEC);
+	if (io.run.out < 0 || io.run.err < 0) {
 		internal_error(g, "cannot create the case's files: %s",
-			       io.out < 0 ? err : strerror(errno));
+			       io.run.out < 0 ? err : strerror(errno));
 		goto out;
 	}
 	if (interactive) {
@@ -789,11 +781,12 @@ static int run_case(struct grading *g, const struct problem_case *pc, double tot
 	} else {
 		if (run_plain(g, pc, &io, &res) < 0)
 			goto out;
-		if (map_fd(io.err, &io.edata, &io.elen, err, sizeof(err)) < 0) {
+		if (map_fd(io.run.err, &io.run.edata, &io.run.elen, err, sizeof(err)) < 0) {
 			internal_error(g, "cannot read the program's error output: %s", err);
 			goto out;
 		}
-		flags = submission_flags(g, &res, io.edata, io.elen, feedback, sizeof(feedback));
+		flags = submission_flags(g, &res, io.run.edata, io.run.elen, feedback,
+					 sizeof(feedback));
 		int rc = map_output(g, pc, &io, &flags);
 		const struct problem_checker *ck = &pc->checker;
 		if (rc == 0 && ck->python)
@@ -811,9 +804,9 @@ static int run_case(struct grading *g, const struct problem_case *pc, double tot
 	if (!cr.passed)
 		flags |= ST_WA;
 	const char *fb = cr.feedback && *cr.feedback ? cr.feedback : feedback;
-	json_t *c =
-	    case_object(g, flags, cr.passed || cr.points > 0 ? cr.points : 0, total, &res, io.odata,
-			io.olen, pc->output_prefix_length, fb, cr.extended_feedback);
+	json_t *c = case_object(g, flags, cr.passed || cr.points > 0 ? cr.points : 0, total, &res,
+				io.run.odata, io.run.olen, pc->output_prefix_length, fb,
+				cr.extended_feedback);
 	send_case(g, c, batch_no);
 out:
 	checker_result_free(&cr);
