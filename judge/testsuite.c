@@ -12,8 +12,9 @@
  *     by default; CE accepts a compile error, IE an internal error whose
  *     message contains one of `feedback`);
  *   cases: per position (a list from 1, or {position: codes});
- *   score / score_cases, feedback / feedback_cases, extended_feedback /
- *     extended_feedback_cases: accepted values ('*' or absent: any);
+ *   score (or points) / score_cases, feedback / feedback_cases,
+ *     extended_feedback / extended_feedback_cases: accepted values ('*' or
+ *     absent: any);
  *   skip: true, arch: [...]: skip the case.
  * One line per test case folder, then `N passed, N failed`; the exit
  * status is 1 when anything failed. The regular expressions are Python's,
@@ -53,7 +54,8 @@ static const char *const test_keys[] = {"language",
 					"extended_feedback",
 					"extended_feedback_cases",
 					"skip",
-					"arch"};
+					"arch",
+					"points"};
 
 struct suite {
 	const struct config *cfg;
@@ -352,6 +354,9 @@ static json_t *load_test(const char *dir, char *err, size_t errlen)
 	}
 	if (!conf)
 		errf(err, errlen, "no usable test config (test.yml)");
+	/* `points` is an older name of `score` */
+	else if (json_object_get(conf, "points") && !json_object_get(conf, "score"))
+		json_object_set(conf, "score", json_object_get(conf, "points"));
 	return conf;
 }
 

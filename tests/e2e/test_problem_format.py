@@ -404,6 +404,17 @@ class Testsuite(JudgeCase):
         rc, out, err = self.suite(".*", "bad")
         self.assertEqual((rc, out.splitlines()[-1]), (1, "0 passed, 1 failed"))
 
+    def test_score_and_its_older_name_points(self):
+        head = "language: C\nsource: s.c\ntime: 1\nmemory: 65536\n"
+        self.make("scored", {"score": (head + "score: 1\n", {"s.c": SUM_C}),
+                             "points": (head + "points: [1, 2]\n", {"s.c": SUM_C}),
+                             "wrong": (head + "points: 3\n", {"s.c": SUM_C})})
+        rc, out, err = self.suite()
+        self.assertEqual(rc, 1, out + err)
+        self.assertIn("PASS scored/score", out)
+        self.assertIn("PASS scored/points", out)
+        self.assertIn("Unexpected score for case 1: 1, expecting 3", out)
+
     def test_internal_error_expectation(self):
         self.problem("iexp", "checker: missing.py\n" + ONE_CASE, CASE)
         d = os.path.join(self.extra, "iexp", "tests", "ie")
