@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 BUILD ?= build
 CC ?= cc
-PKGS := zlib openssl jansson libseccomp libcap yaml-0.1 libzip
+PKGS := zlib openssl jansson libseccomp libcap yaml-0.1 libzip libpcre2-8
 VERSION := 0.1.0
 
 MODULES := common problems sandbox executors packet judge
@@ -19,6 +19,8 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 # Recursive (=) so that pkg-config runs only after `deps` has installed
 # whatever was missing.
@@ -80,6 +82,12 @@ $(BUILD)/helpers/%: tests/helpers/%.c | deps
 	@echo "  HELPER  $@"
 	$(Q)$(CC) -O2 -Wall -pthread -o $@ $<
 
+# Benchmarks link the judge's modules, like the unit tests.
+$(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | deps
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
 helpers: $(HELPER_BINS)
 
 unit: $(UNIT_BINS)
@@ -96,9 +104,16 @@ asan:
 bench: all helpers $(BENCH_BINS)
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 
+# The DMOJ compatibility layer for Python checkers goes next to the binary's
+# share folder, where the judge looks for it.
+PYCOMPAT := $(shell find judge/pycompat -name '*.py' | sort)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/judge $(DESTDIR)$(PREFIX)/bin/judge
+	for f in $(PYCOMPAT:judge/pycompat/%=%); do \
+		install -D -m 0644 judge/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/pycompat/$$f || exit 1; \
+	done
 
 format:
 	clang-format -i $(SRCS) $(wildcard */*.h) $(UNIT_SRCS)

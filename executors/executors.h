@@ -89,6 +89,10 @@ struct compile_request {
 	char *const *defines; /* extra -D names, NULL-terminated, or NULL */
 	bool unbuffered;      /* run with unbuffered output (interactive problems) */
 	double time_limit;    /* compiler time limit; 0 = the configured one */
+	/* A binary an earlier executor_prepare built from this same request
+	 * (a checker or generator kept in a cache): compiled languages copy
+	 * it in instead of compiling. NULL: compile. */
+	const char *binary;
 };
 
 struct program {

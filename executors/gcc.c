@@ -26,18 +26,29 @@
 	"\twhile (std::getline(std::cin, line))\n\t\tstd::cout << line << '\\n';\n}\n"             \
 	"#endif\n"
 
-static int gcc_prepare(const struct executor *e, const struct compile_request *req,
+/* unbuffered: stdio's stdout unbuffered from the start, so that an
+ * interactor sees each line as it is printed. C++ streams synchronised
+ * with stdio (the default) follow it. */
+static const char unbuffered_name[] = "_judge_unbuffered.c";
+static const char unbuffered_src[] =
+    "#include <stdio.h>\n"
+    "__attribute__((constructor)) static void judge_unbuffered(void)\n"
+    "{\n\tsetvbuf(stdout, NULL, _IONBF, 0);\n}\n";
+
+/* Runs the compiler on the sources already written into req->dir. */
+static int gcc_compile(const struct executor *e, const struct compile_request *req, const char *src,
 		       struct program *out, char *err, size_t errlen)
 {
-	const struct executor_def *d = e->def;
-	char *stem = executor_stem(req->name);
-	char *src = xasprintf("%s.%s", stem, d->ext);
-	int ret = PREPARE_INTERNAL;
 	char **argv = NULL;
 	size_t n = 0, cap = 0;
-	if (executor_write_sources(e, req, src, err, errlen) < 0)
-		goto out;
-	out->path = path_join(req->dir, stem);
+	if (req->unbuffered) {
+		char *path = path_join(req->dir, unbuffered_name);
+		int w =
+		    write_file(path, unbuffered_src, sizeof(unbuffered_src) - 1, 0644, err, errlen);
+		free(path);
+		if (w < 0)
+			return PREPARE_INTERNAL;
+	}
 	strv_push(&argv, &n, &cap, e->path);
 	strv_push(&argv, &n, &cap, "-Wall");
 	strv_push(&argv, &n, &cap, "-fdiagnostics-color=always");
@@ -50,6 +61,8 @@ static int gcc_prepare(const struct executor *e, const struct compile_request *r
 			continue;
 		strv_push(&argv, &n, &cap, x);
 	}
+	if (req->unbuffered)
+		strv_push(&argv, &n, &cap, unbuffered_name);
 	strv_push(&argv, &n, &cap, "-DONLINE_JUDGE");
 	for (size_t i = 0; req->defines && req->defines[i]; i++) {
 		char *def = xasprintf("-D%s", req->defines[i]);
@@ -61,20 +74,38 @@ static int gcc_prepare(const struct executor *e, const struct compile_request *r
 	strv_push(&argv, &n, &cap, "-march=native");
 	for (size_t i = 0; req->flags && req->flags[i]; i++)
 		strv_push(&argv, &n, &cap, req->flags[i]);
-	char *std = xasprintf("-std=%s", d->std);
+	char *std = xasprintf("-std=%s", e->def->std);
 	strv_push(&argv, &n, &cap, std);
 	free(std);
 	strv_push(&argv, &n, &cap, "-fmax-errors=5");
 	strv_push(&argv, &n, &cap, "-s");
 	strv_push(&argv, &n, &cap, "-o");
 	strv_push(&argv, &n, &cap, out->path);
-	ret = executor_run_compiler(e, argv, req->dir, req->time_limit, out, err, errlen);
+	int ret = executor_run_compiler(e, argv, req->dir, req->time_limit, out, err, errlen);
+	strv_free(argv);
+	return ret;
+}
+
+static int gcc_prepare(const struct executor *e, const struct compile_request *req,
+		       struct program *out, char *err, size_t errlen)
+{
+	char *stem = executor_stem(req->name);
+	char *src = xasprintf("%s.%s", stem, e->def->ext);
+	int ret = PREPARE_INTERNAL;
+	if (executor_write_sources(e, req, src, err, errlen) < 0)
+		goto out;
+	out->path = path_join(req->dir, stem);
+	if (req->binary)
+		ret = executor_copy_binary(req->binary, out->path, err, errlen) < 0
+			  ? PREPARE_INTERNAL
+			  : PREPARE_OK;
+	else
+		ret = gcc_compile(e, req, src, out, err, errlen);
 	if (ret == PREPARE_OK) {
 		out->argv = strv_new(stem, NULL);
 		out->envp = executor_run_env(e, req->dir, req->unbuffered);
 	}
 out:
-	strv_free(argv);
 	free(src);
 	free(stem);
 	return ret;

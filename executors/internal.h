@@ -89,6 +89,8 @@ char *executor_stem(const char *code);
 /* Writes the main and extra sources into the working folder. */
 int executor_write_sources(const struct executor *e, const struct compile_request *req,
 			   const char *main_name, char *err, size_t errlen);
+/* Copies a file (a cached binary) to dst, executable. */
+int executor_copy_binary(const char *src, const char *dst, char *err, size_t errlen);
 /* The last occurrence of marker in text, or NULL. */
 const char *executor_last_match(const char *text, size_t len, const char *marker);
 char **strv_new(const char *first, ...) __attribute__((sentinel));

@@ -163,6 +163,34 @@ int executor_write_sources(const struct executor *e, const struct compile_reques
 	return ret;
 }
 
+int executor_copy_binary(const char *src, const char *dst, char *err, size_t errlen)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errf(err, errlen, "cannot open %s: %s", src, strerror(errno));
+	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	int ret = 0;
+	if (out < 0) {
+		ret = errf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
+		if (n == 0)
+			break;
+		if (n < 0 && errno != EINTR) {
+			ret = errf(err, errlen, "cannot copy %s to %s: %s", src, dst,
+				   strerror(errno));
+			break;
+		}
+	}
+out:
+	if (out >= 0 && close(out) < 0 && !ret)
+		ret = errf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
+	close(in);
+	return ret;
+}
+
 char **executor_run_env(const struct executor *e, const char *dir, bool unbuffered)
 {
 	char *home = xasprintf("HOME=%s", dir);

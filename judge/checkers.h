@@ -57,4 +57,9 @@ int checker_run(const struct checker_def *c, const struct checker_input *in,
 
 void checker_result_free(struct checker_result *res);
 
+/* Python's float() on a token without white space around it (sign,
+ * decimal or exponent forms, inf, nan, digit-group underscores), exactly
+ * rounded. False when it is not a number. */
+bool checker_parse_float(const char *s, size_t n, double *out);
+
 #endif

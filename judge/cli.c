@@ -349,8 +349,10 @@ int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi)
 		goto out;
 	}
 	judge_setup_sandbox(cfg);
-	char *only[] = {(char *)lang, NULL};
-	if (judge_setup_executors(cfg, only, NULL, false, true) < 1) {
+	/* all of them, as the live judge has: a problem's checker, generator
+	 * or interactor may be in another language than the submission */
+	judge_setup_executors(cfg, NULL, NULL, false, true);
+	if (!executor_find(lang)) {
 		fprintf(stderr, "judge: submit: language %s is not usable here: %s\n", lang,
 			executors_problem(lang));
 		goto out;

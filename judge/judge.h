@@ -173,6 +173,8 @@ int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi);
 int cmd_problems(struct config *cfg, int argc, char **argv, bool ansi);
 int cmd_executors(struct config *cfg, int argc, char **argv, bool ansi);
 int cmd_autoconf(struct config *cfg, int argc, char **argv, bool ansi);
+/* judge testsuite DIR [PROBLEM_REGEX [CASE_REGEX]] (testsuite.c) */
+int cmd_testsuite(struct config *cfg, int argc, char **argv, bool ansi);
 
 /* Applies the config to the executors and sandbox modules; quiet drops the
  * per-executor log lines. only: executor keys to load (NULL = all). */

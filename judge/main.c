@@ -63,6 +63,9 @@ static void usage(FILE *f)
 	    "usage: judge [-c FILE] [options] HOST [NAME [KEY]]   live judge: grade for a site's "
 	    "bridge\n"
 	    "       judge [-c FILE] submit PROBLEM LANG SOURCE [-t SECONDS] [-m KIB] [--json]\n"
+	    "       judge [-c FILE] testsuite DIR [PROBLEM_REGEX [CASE_REGEX]]\n"
+	    "                                       grade problems' tests/ folders and check "
+	    "the results\n"
 	    "       judge [-c FILE] problems        list the problems found, with their mtimes\n"
 	    "       judge [-c FILE] executors       list executors, versions, self-test results\n"
 	    "       judge [-c FILE] autoconf        find runtimes; print a runtime: block\n"
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "autoconf"))
 		ret = cmd_autoconf(&cfg, sub_argc, sub_argv, ansi);
 	else if (!strcmp(cmd, "testsuite"))
-		die(2, "testsuite: not built yet");
+		ret = cmd_testsuite(&cfg, sub_argc, sub_argv, ansi);
 	else
 		ret = live(&cfg, &lo, sub_argc, sub_argv, debug, ansi);
 	strv_free(lo.only);

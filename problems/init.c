@@ -12,16 +12,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/common.h"
-#include "problems/problems.h"
+#include "problems/internal.h"
 
 #define ERRLEN 512
 
 /* Keys allowed at the top of init.yml. Case-level keys are allowed there
  * too (they are defaults for every case). */
 static const char *const top_keys[] = {
-    "test_cases",	"pretest_test_cases", "archive",      "generator", "interactive",
-    "signature_grader", "custom_judge",	      "unbuffered",   "symlinks",  "hints",
+    "test_cases",	"pretest_test_cases", "archive",      "interactive",
+    "signature_grader", "custom_judge",	      "unbuffered",   "hints",
     "file_io",		"short_circuit",      "dependencies",
 };
 static const char *const case_keys[] = {
@@ -33,6 +32,7 @@ static const char *const case_keys[] = {
     "output_limit_length",
     "wall_time_factor",
     "binary_data",
+    "generator",
     "generator_args",
     "generator_in",
     "short_circuit",
@@ -54,6 +54,10 @@ struct ctx {
 	bool signature;
 	char *err;
 	size_t errlen;
+	/* the node each of p->programs was parsed from: cases that inherit
+	 * one generator or checker share one program */
+	yaml_node_t **prog_nodes;
+	size_t prog_nodes_cap;
 };
 
 /* The chain of mappings a case's keys are looked up in, innermost first. */
@@ -142,6 +146,235 @@ static int get_bool(struct ctx *c, const struct chain *ch, const char *key, bool
 	return v ? yml_to_bool(&c->y, v, key, out, c->err, c->errlen) : 0;
 }
 
+/* ---- programs the problem supplies ---- */
+
+enum prog_kind { PROG_CHECKER, PROG_INTERACTOR, PROG_GENERATOR };
+
+static const char *const checker_prog_keys[] = {"files",
+						"lang",
+						"type",
+						"feedback",
+						"flags",
+						"args_format_string",
+						"time_limit",
+						"memory_limit",
+						"compiler_time_limit",
+						"cached",
+						NULL};
+static const char *const interactor_keys[] = {"files",
+					      "lang",
+					      "type",
+					      "feedback",
+					      "flags",
+					      "args_format_string",
+					      "preprocessing_time",
+					      "memory_limit",
+					      "compiler_time_limit",
+					      "unbuffered",
+					      NULL};
+static const char *const generator_keys[] = {
+    "source", "language", "flags", "args", "time_limit", "memory_limit", "compiler_time_limit",
+    NULL};
+/* The exit-code conventions of checkers and interactors (DMOJ's contrib
+ * modules); peg describes only checkers. */
+static const char *const checker_types[] = {"default", "testlib", "coci", "peg", NULL};
+static const char *const interactor_types[] = {"default", "testlib", "coci", NULL};
+
+static void program_free(struct problem_program *pp)
+{
+	if (!pp)
+		return;
+	strv_free(pp->files);
+	free(pp->lang);
+	strv_free(pp->flags);
+	free(pp->type);
+	free(pp->args_format);
+	json_decref(pp->args);
+	free(pp);
+}
+
+static bool listed(const char *s, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
+static char *joined(const char *const *list)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; list[i]; i++)
+		sb_addf(&sb, "%s`%s`", i ? ", " : "", list[i]);
+	return sb_detach(&sb);
+}
+
+static int prog_positive(struct ctx *c, yaml_node_t *v, const char *key, double *out)
+{
+	if (yml_to_double(&c->y, v, key, out, c->err, c->errlen) < 0)
+		return -1;
+	if (!(*out > 0))
+		return yml_err(&c->y, v, key, c->err, c->errlen, "must be a positive number");
+	return 0;
+}
+
+static int prog_key(struct ctx *c, struct problem_program *pp, const char *name, yaml_node_t *v,
+		    const char *key, enum prog_kind kind)
+{
+	if (!strcmp(name, "files") || !strcmp(name, "source")) {
+		if (yml_to_strv(&c->y, v, key, &pp->files, c->err, c->errlen) < 0)
+			return -1;
+		if (!pp->files[0])
+			return yml_err(&c->y, v, key, c->err, c->errlen, "names no file");
+		return 0;
+	}
+	if (!strcmp(name, "lang") || !strcmp(name, "language")) {
+		const char *s;
+		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
+			return -1;
+		pp->lang = xstrdup(s);
+		return 0;
+	}
+	if (!strcmp(name, "flags")) {
+		strv_free(pp->flags);
+		pp->flags = NULL;
+		return yml_to_strv(&c->y, v, key, &pp->flags, c->err, c->errlen);
+	}
+	if (!strcmp(name, "type")) {
+		const char *s;
+		const char *const *types = kind == PROG_CHECKER ? checker_types : interactor_types;
+		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
+			return -1;
+		if (!listed(s, types)) {
+			char *names = joined(types);
+			yml_err(&c->y, v, key, c->err, c->errlen, "`%s` is not one of %s", s,
+				names);
+			free(names);
+			return -1;
+		}
+		free(pp->type);
+		pp->type = xstrdup(s);
+		return 0;
+	}
+	if (!strcmp(name, "feedback"))
+		return yml_to_bool(&c->y, v, key, &pp->feedback, c->err, c->errlen);
+	if (!strcmp(name, "args_format_string")) {
+		const char *s;
+		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
+			return -1;
+		pp->args_format = xstrdup(s);
+		return 0;
+	}
+	if (!strcmp(name, "time_limit"))
+		return prog_positive(c, v, key, &pp->time_limit);
+	if (!strcmp(name, "compiler_time_limit"))
+		return prog_positive(c, v, key, &pp->compiler_time_limit);
+	if (!strcmp(name, "preprocessing_time")) {
+		if (yml_to_double(&c->y, v, key, &pp->preprocessing_time, c->err, c->errlen) < 0)
+			return -1;
+		if (pp->preprocessing_time < 0)
+			return yml_err(&c->y, v, key, c->err, c->errlen, "must not be negative");
+		return 0;
+	}
+	if (!strcmp(name, "memory_limit")) {
+		if (yml_to_long(&c->y, v, key, &pp->memory_limit, c->err, c->errlen) < 0)
+			return -1;
+		if (pp->memory_limit <= 0)
+			return yml_err(&c->y, v, key, c->err, c->errlen,
+				       "must be a positive number");
+		return 0;
+	}
+	if (!strcmp(name, "args")) {
+		if (!yml_is_seq(v) && !yml_is_scalar(v))
+			return yml_err(&c->y, v, key, c->err, c->errlen,
+				       "expected a list of arguments");
+		pp->args = yml_to_json(&c->y, v);
+		return 0;
+	}
+	if (!strcmp(name, "unbuffered"))
+		return yml_to_bool(&c->y, v, key, &pp->unbuffered, c->err, c->errlen);
+	/* `cached`: DMOJ may skip its binary cache; ours is keyed by content,
+	 * so a cached binary is always the right one */
+	return 0;
+}
+
+/* Parses a program declaration. A generator may be a file name or a list
+ * of them; checkers and interactors are mappings. */
+static int parse_program(struct ctx *c, yaml_node_t *v, const char *key, enum prog_kind kind,
+			 const struct problem_program **out)
+{
+	struct problem *p = c->p;
+	for (size_t i = 0; i < p->nprograms; i++)
+		if (c->prog_nodes[i] == v) {
+			*out = p->programs[i];
+			return 0;
+		}
+	struct problem_program *pp = xcalloc(1, sizeof(*pp));
+	pp->line = yml_line(v);
+	pp->key = kind == PROG_CHECKER	    ? "checker"
+		  : kind == PROG_INTERACTOR ? "interactive"
+					    : "generator";
+	pp->feedback = kind == PROG_CHECKER;
+	pp->preprocessing_time = 2;
+	/* DMOJ builds interactors unbuffered unless told otherwise: they talk
+	 * line by line */
+	pp->unbuffered = kind == PROG_INTERACTOR;
+	int ret = -1;
+	if (kind == PROG_GENERATOR && (yml_is_scalar(v) || yml_is_seq(v))) {
+		if (yml_to_strv(&c->y, v, key, &pp->files, c->err, c->errlen) < 0)
+			goto out;
+	} else if (!yml_is_map(v)) {
+		yml_err(&c->y, v, key, c->err, c->errlen,
+			kind == PROG_GENERATOR ? "invalid generator declaration: expected a file, "
+						 "a list of files or a mapping with `source`"
+					       : "expected a mapping with `files` and `lang`");
+		goto out;
+	} else {
+		const char *const *keys = kind == PROG_CHECKER	    ? checker_prog_keys
+					  : kind == PROG_INTERACTOR ? interactor_keys
+								    : generator_keys;
+		for (size_t i = 0; i < yml_map_len(v); i++) {
+			yaml_node_t *k, *x;
+			yml_map_at(&c->y, v, i, &k, &x);
+			const char *name = yml_str(k);
+			if (!name || !listed(name, keys)) {
+				char *names = joined(keys);
+				yml_err(&c->y, k, key, c->err, c->errlen,
+					"unsupported member `%s` (it takes %s)", name ? name : "?",
+					names);
+				free(names);
+				goto out;
+			}
+			if (yml_is_null(x))
+				continue;
+			char *full = xasprintf("%s.%s", key, name);
+			int r = prog_key(c, pp, name, x, full, kind);
+			free(full);
+			if (r < 0)
+				goto out;
+		}
+	}
+	if (!pp->files || !pp->files[0]) {
+		yml_err(&c->y, v, key, c->err, c->errlen, "names no source file (`%s`)",
+			kind == PROG_GENERATOR ? "source" : "files");
+		goto out;
+	}
+	if (!pp->flags)
+		pp->flags = xcalloc(1, sizeof(char *));
+	if (!pp->type)
+		pp->type = xstrdup("default");
+	XGROW(p->programs, p->programs_cap, p->nprograms + 1);
+	XGROW(c->prog_nodes, c->prog_nodes_cap, p->nprograms + 1);
+	c->prog_nodes[p->nprograms] = v;
+	p->programs[p->nprograms++] = pp;
+	*out = pp;
+	pp = NULL;
+	ret = 0;
+out:
+	program_free(pp);
+	return ret;
+}
+
 static int parse_checker(struct ctx *c, const struct chain *ch, struct problem_checker *out)
 {
 	yaml_node_t *v = lookup(c, ch, "checker");
@@ -150,39 +383,77 @@ static int parse_checker(struct ctx *c, const struct chain *ch, struct problem_c
 		out->args = json_object();
 		return 0;
 	}
+	yaml_node_t *args = NULL;
 	if (yml_is_scalar(v)) {
 		out->name = xstrdup(yml_str(v));
 		out->args = json_object();
-		return 0;
-	}
-	if (!yml_is_map(v))
+	} else if (!yml_is_map(v)) {
 		return yml_err(&c->y, v, "checker", c->err, c->errlen,
 			       "expected a name or {name: ..., args: {...}}");
-	for (size_t i = 0; i < yml_map_len(v); i++) {
-		yaml_node_t *k, *x;
-		yml_map_at(&c->y, v, i, &k, &x);
-		const char *s = yml_str(k);
-		if (!s || (strcmp(s, "name") && strcmp(s, "args")))
-			return yml_err(&c->y, k, "checker", c->err, c->errlen,
-				       "unsupported member `%s` (only name and args)", s ? s : "?");
+	} else {
+		for (size_t i = 0; i < yml_map_len(v); i++) {
+			yaml_node_t *k, *x;
+			yml_map_at(&c->y, v, i, &k, &x);
+			const char *s = yml_str(k);
+			if (!s || (strcmp(s, "name") && strcmp(s, "args")))
+				return yml_err(&c->y, k, "checker", c->err, c->errlen,
+					       "unsupported member `%s` (only name and args)",
+					       s ? s : "?");
+		}
+		const char *name;
+		if (yml_to_string(&c->y, yml_get(&c->y, v, "name"), "checker.name", &name, c->err,
+				  c->errlen) < 0)
+			return -1;
+		args = yml_get(&c->y, v, "args");
+		if (args && !yml_is_null(args) && !yml_is_map(args))
+			return yml_err(&c->y, args, "checker.args", c->err, c->errlen,
+				       "expected a mapping of argument names to values");
+		if (args && yml_is_null(args))
+			args = NULL;
+		out->name = xstrdup(name);
+		out->args = args ? yml_to_json(&c->y, args) : json_object();
 	}
-	const char *name;
-	if (yml_to_string(&c->y, yml_get(&c->y, v, "name"), "checker.name", &name, c->err,
-			  c->errlen) < 0)
-		return -1;
-	yaml_node_t *args = yml_get(&c->y, v, "args");
-	if (args && !yml_is_null(args) && !yml_is_map(args))
-		return yml_err(&c->y, args, "checker.args", c->err, c->errlen,
-			       "expected a mapping of argument names to values");
-	out->name = xstrdup(name);
-	out->args = args && !yml_is_null(args) ? yml_to_json(&c->y, args) : json_object();
+	size_t n = strlen(out->name);
+	out->python = n > 3 && !strcmp(out->name + n - 3, ".py");
+	if (strcmp(out->name, "bridged"))
+		return 0;
+	if (!args)
+		return yml_err(&c->y, v, "checker", c->err, c->errlen,
+			       "a bridged checker needs `args` with at least `files`");
+	return parse_program(c, args, "checker.args", PROG_CHECKER, &out->bridged);
+}
+
+/* Link names stay inside the program's working folder; targets are the
+ * problem's business (DMOJ creates them as written). */
+static int parse_symlinks(struct ctx *c, const struct chain *ch, json_t **out)
+{
+	yaml_node_t *v = lookup(c, ch, "symlinks");
+	*out = json_object();
+	if (!v)
+		return 0;
+	if (!yml_is_map(v))
+		return yml_err(&c->y, v, "symlinks", c->err, c->errlen,
+			       "expected a mapping of link names to targets");
+	for (size_t i = 0; i < yml_map_len(v); i++) {
+		yaml_node_t *k, *t;
+		yml_map_at(&c->y, v, i, &k, &t);
+		const char *name = yml_str(k), *target = yml_str(t);
+		if (!name || !target || yml_is_null(t))
+			return yml_err(&c->y, k, "symlinks", c->err, c->errlen,
+				       "link names and targets must be text");
+		if (!*name || name[0] == '/' || strstr(name, "..") || strchr(name, '/'))
+			return yml_err(&c->y, k, "symlinks", c->err, c->errlen,
+				       "link `%s`: cannot symlink outside of the submission's "
+				       "folder (a plain file name is needed)",
+				       name);
+		json_object_set_new(*out, name, json_string(target));
+	}
 	return 0;
 }
 
-static int parse_case(struct ctx *c, const struct chain *ch, yaml_node_t *node,
-		      struct problem_case *pc)
+static int parse_case(struct ctx *c, const struct chain *ch, int line, struct problem_case *pc)
 {
-	pc->line = yml_line(node);
+	pc->line = line;
 	if (get_string(c, ch, "in", &pc->in) < 0 || get_string(c, ch, "out", &pc->out) < 0 ||
 	    get_double(c, ch, "points", 1, &pc->points) < 0 ||
 	    get_long(c, ch, "output_prefix_length", c->signature ? 0 : 64,
@@ -191,11 +462,14 @@ static int parse_case(struct ctx *c, const struct chain *ch, yaml_node_t *node,
 	    get_double(c, ch, "wall_time_factor", 3, &pc->wall_time_factor) < 0 ||
 	    get_bool(c, ch, "binary_data", false, &pc->binary_data) < 0 ||
 	    get_string(c, ch, "generator_in", &pc->generator_in) < 0 ||
-	    parse_checker(c, ch, &pc->checker) < 0)
+	    parse_checker(c, ch, &pc->checker) < 0 || parse_symlinks(c, ch, &pc->symlinks) < 0)
 		return -1;
 	if (pc->wall_time_factor <= 0)
 		return yml_err(&c->y, lookup(c, ch, "wall_time_factor"), "wall_time_factor", c->err,
 			       c->errlen, "must be positive");
+	yaml_node_t *gen = lookup(c, ch, "generator");
+	if (gen && parse_program(c, gen, "generator", PROG_GENERATOR, &pc->generator) < 0)
+		return -1;
 	yaml_node_t *ga = lookup(c, ch, "generator_args");
 	if (ga) {
 		if (!yml_is_seq(ga) && !yml_is_scalar(ga))
@@ -214,6 +488,7 @@ static void free_case(struct problem_case *pc)
 	json_decref(pc->checker.args);
 	json_decref(pc->generator_args);
 	free(pc->generator_in);
+	json_decref(pc->symlinks);
 }
 
 static void free_tests(struct problem_tests *t)
@@ -256,6 +531,114 @@ static int parse_deps(struct ctx *c, yaml_node_t *v, struct problem_unit *u)
 	return 0;
 }
 
+/* ---- cases derived from the archive's file names ---- */
+
+static int case_points(struct ctx *c, yaml_node_t *spec, yaml_node_t *root, size_t ngroups,
+		       double **out)
+{
+	yaml_node_t *cp = spec ? yml_get(&c->y, spec, "case_points") : NULL;
+	*out = xcalloc(ngroups ? ngroups : 1, sizeof(double));
+	if (!cp || yml_is_null(cp)) {
+		/* DMOJ repeats the top-level `points` */
+		struct chain ch = {{root}, 1};
+		double pts;
+		if (get_double(c, &ch, "points", 1, &pts) < 0)
+			return -1;
+		for (size_t i = 0; i < ngroups; i++)
+			(*out)[i] = pts;
+		return 0;
+	}
+	if (!yml_is_seq(cp))
+		return yml_err(&c->y, cp, "case_points", c->err, c->errlen,
+			       "expected a list of points, one per case or batch");
+	if (yml_seq_len(cp) < ngroups)
+		return yml_err(&c->y, cp, "case_points", c->err, c->errlen,
+			       "has %zu values, but the archive gives %zu cases and batches",
+			       yml_seq_len(cp), ngroups);
+	for (size_t i = 0; i < ngroups; i++)
+		if (yml_to_double(&c->y, yml_seq_at(&c->y, cp, i), "case_points", &(*out)[i],
+				  c->err, c->errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static const char *format_of(struct ctx *c, yaml_node_t *spec, const char *key, const char *def)
+{
+	yaml_node_t *v = spec ? yml_get(&c->y, spec, key) : NULL;
+	return v && yml_is_scalar(v) && !yml_is_null(v) ? yml_str(v) : def;
+}
+
+/* test_cases as a mapping of file-name patterns, or absent: the cases are
+ * the archive's files that the patterns match. */
+static int derive_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *spec, const char *key,
+			struct problem_tests *t, int *batches)
+{
+	int line = spec ? yml_line(spec) : 1;
+	if (!c->p->zip) {
+		if (!spec)
+			return errf(c->err, c->errlen,
+				    "%s: no `test_cases`, and no `archive` to derive them from",
+				    c->y.file);
+		return yml_err(&c->y, spec, key, c->err, c->errlen,
+			       "cases can only be derived from file names when `archive` is set");
+	}
+	for (size_t i = 0; spec && i < yml_map_len(spec); i++) {
+		yaml_node_t *k, *v;
+		yml_map_at(&c->y, spec, i, &k, &v);
+		const char *s = yml_str(k);
+		if (!s || (strcmp(s, "input_format") && strcmp(s, "output_format") &&
+			   strcmp(s, "case_points")))
+			return yml_err(&c->y, k, key, c->err, c->errlen,
+				       "unsupported member `%s` (it takes `input_format`, "
+				       "`output_format` and `case_points`)",
+				       s ? s : "?");
+		if (strcmp(s, "case_points") && !yml_is_null(v) &&
+		    (!yml_is_scalar(v) || !*yml_str(v)))
+			return yml_err(&c->y, v, s, c->err, c->errlen,
+				       "expected a regular expression");
+	}
+	const char *in_re = format_of(c, spec, "input_format", ARCHIVE_INPUT_PATTERN);
+	const char *out_re = format_of(c, spec, "output_format", ARCHIVE_OUTPUT_PATTERN);
+	struct derived_group *g = NULL;
+	size_t ng = 0;
+	double *points = NULL;
+	char inner[512];
+	int ret = -1;
+	if (archive_derive(c->p, in_re, out_re, "input_format", "output_format", &g, &ng, inner,
+			   sizeof(inner)) < 0) {
+		errf(c->err, c->errlen, "%s:%d: key `%s`: %s", c->y.file, line, key, inner);
+		goto out;
+	}
+	if (case_points(c, spec, root, ng, &points) < 0)
+		goto out;
+	t->units = xcalloc(ng, sizeof(*t->units));
+	for (size_t i = 0; i < ng; i++) {
+		struct problem_unit *u = &t->units[t->n++];
+		u->line = line;
+		u->batched = g[i].batched;
+		u->points = points[i];
+		u->batch_no = u->batched ? ++*batches : 0;
+		u->ncases = g[i].ncases;
+		u->cases = xcalloc(u->ncases, sizeof(*u->cases));
+		for (size_t j = 0; j < u->ncases; j++) {
+			struct problem_case *pc = &u->cases[j];
+			struct chain ch = {{root}, 1};
+			if (parse_case(c, &ch, line, pc) < 0)
+				goto out;
+			free(pc->in);
+			free(pc->out);
+			pc->in = g[i].cases[j].in ? xstrdup(g[i].cases[j].in) : NULL;
+			pc->out = g[i].cases[j].out ? xstrdup(g[i].cases[j].out) : NULL;
+			pc->points = points[i];
+		}
+	}
+	ret = 0;
+out:
+	archive_derived_free(g, ng);
+	free(points);
+	return ret;
+}
+
 /* key is "test_cases" or "pretest_test_cases"; *batches counts batches
  * across both lists (pretest batches first), as DMOJ numbers them. */
 static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct problem_tests *t,
@@ -263,11 +646,11 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 {
 	yaml_node_t *list = yml_get(&c->y, root, key);
 	memset(t, 0, sizeof(*t));
+	bool pretests = !strcmp(key, "pretest_test_cases");
 	if (!list || yml_is_null(list))
-		return 0;
+		return pretests ? 0 : derive_tests(c, root, NULL, key, t, batches);
 	if (yml_is_map(list))
-		return yml_err(&c->y, list, key, c->err, c->errlen,
-			       "deriving cases from archive file names is not supported yet");
+		return derive_tests(c, root, list, key, t, batches);
 	if (!yml_is_seq(list))
 		return yml_err(&c->y, list, key, c->err, c->errlen,
 			       "expected a list of cases and batches");
@@ -290,7 +673,7 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 				return -1;
 			u->ncases = 1;
 			u->cases = xcalloc(1, sizeof(*u->cases));
-			if (parse_case(c, &ch, item, &u->cases[0]) < 0)
+			if (parse_case(c, &ch, yml_line(item), &u->cases[0]) < 0)
 				return -1;
 			u->points = u->cases[0].points;
 			continue;
@@ -318,17 +701,84 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 			if (check_keys(c, ci, false, false, "a batched case") < 0)
 				return -1;
 			struct chain cch = {{ci, item, root}, 3};
-			if (parse_case(c, &cch, ci, &u->cases[j]) < 0)
+			if (parse_case(c, &cch, yml_line(ci), &u->cases[j]) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static json_t *raw(struct ctx *c, yaml_node_t *root, const char *key)
+/* ---- top-level keys ---- */
+
+static int parse_signature(struct ctx *c, yaml_node_t *v)
 {
-	yaml_node_t *v = yml_get(&c->y, root, key);
-	return v && !yml_is_null(v) ? yml_to_json(&c->y, v) : NULL;
+	if (!yml_is_map(v))
+		return yml_err(&c->y, v, "signature_grader", c->err, c->errlen,
+			       "expected {entry: FILE, header: FILE, allow_main: BOOL}");
+	struct problem_signature *s = xcalloc(1, sizeof(*s));
+	c->p->signature = s;
+	for (size_t i = 0; i < yml_map_len(v); i++) {
+		yaml_node_t *k, *x;
+		yml_map_at(&c->y, v, i, &k, &x);
+		const char *name = yml_str(k);
+		const char *str;
+		if (name && !strcmp(name, "allow_main")) {
+			if (yml_to_bool(&c->y, x, "signature_grader.allow_main", &s->allow_main,
+					c->err, c->errlen) < 0)
+				return -1;
+		} else if (name && (!strcmp(name, "entry") || !strcmp(name, "header"))) {
+			char *key = xasprintf("signature_grader.%s", name);
+			int r = yml_to_string(&c->y, x, key, &str, c->err, c->errlen);
+			free(key);
+			if (r < 0)
+				return -1;
+			*(!strcmp(name, "entry") ? &s->entry : &s->header) = xstrdup(str);
+		} else {
+			return yml_err(&c->y, k, "signature_grader", c->err, c->errlen,
+				       "unsupported member `%s` (it takes `entry`, `header` and "
+				       "`allow_main`)",
+				       name ? name : "?");
+		}
+	}
+	if (!s->entry || !s->header)
+		return yml_err(&c->y, v, "signature_grader", c->err, c->errlen,
+			       "needs both `entry` and `header`");
+	if (strchr(s->header, '/') || strchr(s->header, '"'))
+		return yml_err(&c->y, v, "signature_grader.header", c->err, c->errlen,
+			       "`%s` must be a plain file name: the submission includes it by name",
+			       s->header);
+	return 0;
+}
+
+static int parse_file_io(struct ctx *c, yaml_node_t *v)
+{
+	if (!yml_is_map(v))
+		return yml_err(&c->y, v, "file_io", c->err, c->errlen,
+			       "expected {input: NAME, output: NAME}");
+	struct problem_file_io *f = xcalloc(1, sizeof(*f));
+	c->p->file_io = f;
+	for (size_t i = 0; i < yml_map_len(v); i++) {
+		yaml_node_t *k, *x;
+		yml_map_at(&c->y, v, i, &k, &x);
+		const char *name = yml_str(k), *str;
+		if (!name || (strcmp(name, "input") && strcmp(name, "output")))
+			return yml_err(&c->y, k, "file_io", c->err, c->errlen,
+				       "unsupported member `%s` (it takes `input` and `output`)",
+				       name ? name : "?");
+		if (yml_is_null(x))
+			continue;
+		char *key = xasprintf("file_io.%s", name);
+		int r = yml_to_string(&c->y, x, key, &str, c->err, c->errlen);
+		free(key);
+		if (r < 0)
+			return -1;
+		if (!*str || strchr(str, '/') || !strcmp(str, ".") || !strcmp(str, ".."))
+			return yml_err(&c->y, x, "file_io", c->err, c->errlen,
+				       "`%s` must be a plain file name in the program's folder",
+				       str);
+		*(!strcmp(name, "input") ? &f->input : &f->output) = xstrdup(str);
+	}
+	return 0;
 }
 
 static int parse_root(struct ctx *c, yaml_node_t *root)
@@ -345,7 +795,10 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 	if (cj && !yml_is_null(cj))
 		return yml_err(&c->y, cj, "custom_judge", c->err, c->errlen,
 			       "custom_judge (Python grader) is not supported");
-	c->signature = yml_get(&c->y, root, "signature_grader") != NULL;
+	yaml_node_t *sig = yml_get(&c->y, root, "signature_grader");
+	c->signature = sig && !yml_is_null(sig);
+	if (sig && !yml_is_null(sig) && parse_signature(c, sig) < 0)
+		return -1;
 	struct chain ch = {{root}, 1};
 	char *archive;
 	if (get_string(c, &ch, "archive", &archive) < 0)
@@ -354,8 +807,11 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 		p->archive = path_join(p->dir, archive);
 		free(archive);
 		if (!path_exists(p->archive))
-			return errf(c->err, c->errlen, "%s: archive file %s does not exist",
+			return errf(c->err, c->errlen, "%s: key `archive`: file %s does not exist",
 				    c->y.file, p->archive);
+		char inner[512];
+		if (archive_open(p, inner, sizeof(inner)) < 0)
+			return errf(c->err, c->errlen, "%s: key `archive`: %s", c->y.file, inner);
 	}
 	if (get_bool(c, &ch, "unbuffered", false, &p->unbuffered) < 0)
 		return -1;
@@ -363,19 +819,22 @@ static int parse_root(struct ctx *c, yaml_node_t *root)
 	if (hints && !yml_is_null(hints) &&
 	    yml_to_strv(&c->y, hints, "hints", &p->hints, c->err, c->errlen) < 0)
 		return -1;
-	p->generator = raw(c, root, "generator");
-	p->interactive = raw(c, root, "interactive");
-	p->signature_grader = raw(c, root, "signature_grader");
-	p->file_io = raw(c, root, "file_io");
-	p->symlinks = raw(c, root, "symlinks");
+	yaml_node_t *inter = yml_get(&c->y, root, "interactive");
+	if (inter && !yml_is_null(inter)) {
+		const struct problem_program *pp;
+		if (parse_program(c, inter, "interactive", PROG_INTERACTOR, &pp) < 0)
+			return -1;
+		p->interactive = pp;
+	}
+	yaml_node_t *fio = yml_get(&c->y, root, "file_io");
+	if (fio && !yml_is_null(fio) && parse_file_io(c, fio) < 0)
+		return -1;
 	p->init = yml_to_json(&c->y, root);
 	int batches = 0;
 	if (parse_tests(c, root, "pretest_test_cases", &p->pretests, &batches) < 0 ||
 	    parse_tests(c, root, "test_cases", &p->tests, &batches) < 0)
 		return -1;
 	p->has_pretests = p->pretests.n > 0;
-	if (!p->tests.n && !yml_get(&c->y, root, "test_cases"))
-		return errf(c->err, c->errlen, "%s: no `test_cases`: nothing to grade", c->y.file);
 	if (!p->tests.n)
 		return yml_err(&c->y, yml_get(&c->y, root, "test_cases"), "test_cases", c->err,
 			       c->errlen, "the list of cases is empty");
@@ -398,6 +857,7 @@ int problem_load(const char *code, const char *dir, struct problem **out, char *
 	}
 	int ret = parse_root(&c, yml_root(&c.y));
 	yml_free(&c.y);
+	free(c.prog_nodes);
 	if (ret < 0) {
 		problem_free(c.p);
 		return -1;
@@ -416,11 +876,20 @@ void problem_free(struct problem *p)
 	free(p->dir);
 	free(p->init_path);
 	free(p->archive);
-	json_decref(p->generator);
-	json_decref(p->interactive);
-	json_decref(p->signature_grader);
-	json_decref(p->file_io);
-	json_decref(p->symlinks);
+	archive_close(p);
+	for (size_t i = 0; i < p->nprograms; i++)
+		program_free(p->programs[i]);
+	free(p->programs);
+	if (p->signature) {
+		free(p->signature->entry);
+		free(p->signature->header);
+		free(p->signature);
+	}
+	if (p->file_io) {
+		free(p->file_io->input);
+		free(p->file_io->output);
+		free(p->file_io);
+	}
 	json_decref(p->init);
 	strv_free(p->hints);
 	free(p);

@@ -135,6 +135,7 @@ struct prog {
 	uint64_t peak_kib;
 	int pending_tasks;  /* clones allowed whose event has not come yet */
 	bool alloc_refused; /* a mapping went over the address-space limit */
+	bool stdio_closed;  /* the caller's pipe ends, see sbx_spec.close_stdio */
 };
 
 struct run {

@@ -89,6 +89,7 @@ struct child_args {
 	const struct sock_fprog *bpf; /* NULL: no seccomp (trusted helper) */
 	const cpu_set_t *cpus;
 	const sigset_t *mask; /* the caller's signal mask, for the program */
+	pid_t parent;	      /* the supervisor, whose death must kill us */
 };
 
 static NORETURN void child_fail(int fd, int stage)
@@ -200,6 +201,12 @@ static NORETURN void child_main(const struct child_args *a)
 		if (sbx_child_landlock(s->policy->compiled) < 0)
 			child_fail(efd, ST_LANDLOCK);
 	}
+	/* until the tracer has seized us with PTRACE_O_EXITKILL, the worker's
+	 * death (a grading killed at this very moment) would leave us waiting
+	 * or running untraced; set here, after the change of credentials that
+	 * clears it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != a->parent)
+		child_fail(efd, ST_TRACE);
 	uint64_t go;
 	while (read(a->gofd, &go, sizeof(go)) != (ssize_t)sizeof(go))
 		if (errno != EINTR)
@@ -515,13 +522,26 @@ static bool all_done(struct run *r)
 	return r->nt == 0;
 }
 
+/* See sbx_spec.close_stdio. */
+static void close_stdio(struct prog *p)
+{
+	const struct sbx_spec *s = p->spec;
+	if (!s->close_stdio || p->stdio_closed)
+		return;
+	p->stdio_closed = true;
+	if (s->stdin_fd >= 0)
+		close(s->stdin_fd);
+	if (s->stdout_fd >= 0 && s->stdout_fd != s->stdin_fd)
+		close(s->stdout_fd);
+}
+
 static int launch(struct run *r, int idx, const cpu_set_t *cpus, const sigset_t *mask)
 {
 	struct prog *p = &r->progs[idx];
 	const struct sbx_spec *s = p->spec;
 	char *err = r->err;
 	size_t errlen = r->errlen;
-	struct child_args a = {s, -1, -1, NULL, cpus, mask};
+	struct child_args a = {s, -1, -1, NULL, cpus, mask, 0};
 	if (s->policy) {
 		if (sbx_policy_compile((struct sbx_policy *)s->policy, err, errlen) < 0)
 			return -1;
@@ -541,6 +561,7 @@ static int launch(struct run *r, int idx, const cpu_set_t *cpus, const sigset_t 
 	}
 	a.efd = ep[1];
 	p->fork_time = mono_now();
+	a.parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -554,6 +575,7 @@ static int launch(struct run *r, int idx, const cpu_set_t *cpus, const sigset_t 
 		child_main(&a);
 	}
 	close(ep[1]);
+	close_stdio(p);
 	p->pid = pid;
 	p->errfd = ep[0];
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC |
@@ -701,6 +723,8 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 		}
 	}
 
+	for (size_t i = 0; i < n; i++)
+		close_stdio(&r.progs[i]);
 	struct rusage after;
 	getrusage(RUSAGE_CHILDREN, &after);
 	for (size_t i = 0; i < n; i++) {

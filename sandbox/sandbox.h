@@ -79,6 +79,11 @@ struct sbx_spec {
 	int stderr_fd;	   /* -1: /dev/null; may equal stdout_fd */
 	struct sbx_limits limits;
 	const struct sbx_policy *policy; /* NULL: trusted helper, no isolation */
+	/* sbx_run closes the caller's stdin_fd and stdout_fd once the program
+	 * is forked (or when it fails): a pipe to another program run at the
+	 * same time must have no other holder, or its reader never sees the
+	 * end of the stream. The caller must not close them again. */
+	bool close_stdio;
 };
 
 struct sbx_result {

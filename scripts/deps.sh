@@ -7,7 +7,7 @@ set -eu
 # pkg-config module -> Debian package that provides it
 mods="zlib:zlib1g-dev openssl:libssl-dev jansson:libjansson-dev
 libseccomp:libseccomp-dev libcap:libcap-dev yaml-0.1:libyaml-dev
-libzip:libzip-dev cmocka:libcmocka-dev"
+libzip:libzip-dev libpcre2-8:libpcre2-dev cmocka:libcmocka-dev"
 # command -> Debian package (tools the build and tests call)
 cmds="pkg-config:pkg-config cc:gcc g++:g++ make:make python3:python3 openssl:openssl"
 

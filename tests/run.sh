@@ -1,7 +1,9 @@
 #!/bin/sh
-# Runs every test program: the cmocka unit tests, then the end-to-end tests
-# that drive the built judge, then the sandbox's hostile-program battery. Quiet on success; a failing program's output
-# is shown. Ends with one summary line; exits non-zero if anything failed.
+# Runs every test program: the cmocka unit tests, the end-to-end tests that
+# drive the built judge, the sandbox's hostile-program battery, and `judge
+# testsuite` on the example problems. Quiet on success; a failing program's
+# output is shown. Ends with one summary line; exits non-zero if anything
+# failed.
 BUILD=${BUILD:-build}
 JUDGE=$(pwd)/$BUILD/judge
 HELPERS=$(pwd)/$BUILD/helpers
@@ -42,6 +44,9 @@ for t in tests/sandbox/test_*.py; do
 	[ -f "$t" ] || continue
 	run "$(basename "$t")" "$PYTHON" "$t"
 done
+echo "problem test suites:"
+run "judge testsuite tests/problems" "$JUDGE" -c config.yml.example --no-ansi testsuite \
+	tests/problems
 rm -rf "$logdir"
 if [ "$failed" -eq 0 ]; then
 	echo "tests: all $passed test programs passed"

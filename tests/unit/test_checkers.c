@@ -282,6 +282,70 @@ static void test_standard_large_output(void **state)
 	sb_free(&sb);
 }
 
+/* The standard checker by its definition, slowly: the tokens, each
+ * separated from the next by a line break or by spaces, whatever else the
+ * white space holds; white space around them all does not count. */
+static char *standard_shape(const char *s, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0;
+	for (bool first = true;; first = false) {
+		bool line_break = false;
+		while (i < n && s[i] && strchr(" \t\v\f\r\n", s[i])) {
+			line_break |= s[i] == '\r' || s[i] == '\n';
+			i++;
+		}
+		if (i == n)
+			break;
+		if (!first)
+			sb_addc(&sb, line_break ? '\n' : ' ');
+		while (i < n && !(s[i] && strchr(" \t\v\f\r\n", s[i])))
+			sb_addc(&sb, s[i++]);
+	}
+	return sb_detach(&sb);
+}
+
+static bool standard_reference(const char *a, size_t an, const char *b, size_t bn)
+{
+	char *x = standard_shape(a, an), *y = standard_shape(b, bn);
+	bool same = !strcmp(x, y);
+	free(x);
+	free(y);
+	return same;
+}
+
+static void test_standard_matches_its_definition(void **state)
+{
+	/* outputs made by changing the white space and now and then a letter
+	 * of an answer, some longer than the memcmp blocks of the fast path */
+	static const char ws[] = " \t\r\n";
+	unsigned long long x = 12345;
+	for (int round = 0; round < 20000; round++) {
+		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		size_t tokens = round % 50 == 0 ? 3000 : (size_t)(round % 9);
+		for (size_t t = 0; t < tokens; t++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			unsigned r = (unsigned)(x >> 33);
+			const char *tok = (r & 1) ? "ab" : "a";
+			sb_addc(&a, ws[r % 4]);
+			sb_addc(&b, (r >> 3) % 7 ? ws[r % 4] : ws[(r >> 5) % 4]);
+			if ((r >> 8) % 3 == 0)
+				sb_addc(&b, ws[(r >> 10) % 4]);
+			sb_adds(&a, tok);
+			sb_adds(&b, (r >> 12) % 97 ? tok : "b");
+		}
+		bool want =
+		    standard_reference(a.buf ? a.buf : "", a.len, b.buf ? b.buf : "", b.len);
+		bool got = verdict_n("standard", b.buf ? b.buf : "", b.len, a.buf ? a.buf : "",
+				     a.len, NULL);
+		if (want != got)
+			fail_msg("standard(%zu bytes, %zu bytes) = %d, by definition %d", b.len,
+				 a.len, got, want);
+		sb_free(&a);
+		sb_free(&b);
+	}
+}
+
 static void test_standard_takes_no_args(void **state)
 {
 	assert_null(validate("standard", NULL));
@@ -1053,6 +1117,7 @@ int main(void)
 	    cmocka_unit_test(test_standard_null_empty_buffers),
 	    cmocka_unit_test(test_standard_large_output),
 	    cmocka_unit_test(test_standard_takes_no_args),
+	    cmocka_unit_test(test_standard_matches_its_definition),
 	    cmocka_unit_test(test_identical_exact),
 	    cmocka_unit_test(test_identical_presentation_error),
 	    cmocka_unit_test(test_identical_wrong_answer_has_no_feedback),

@@ -1,8 +1,10 @@
 /*
  * Unit tests of the problems module: init.yml parsing (good and broken
- * files, inheritance, batches, pretests), data normalisation and reading,
- * and discovery through globs with `**`. Each test writes real files into
- * a scratch folder.
+ * files, inheritance, batches, pretests, generators, interactors, bridged
+ * checkers, signature graders, file_io, symlinks), cases derived from
+ * archive file names, data normalisation, reading and streaming, and
+ * discovery through globs with `**`. Each test writes real files (and zip
+ * archives, with libzip) into a scratch folder.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +12,13 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "common/common.h"
 #include "problems/problems.h"
@@ -165,7 +169,9 @@ static void test_signature_grader_prefix_default(void **state)
 	struct problem *p = load_ok("sig", "signature_grader: {entry: e.c, header: h.h}\n"
 					   "test_cases: [{in: a.in, out: a.out}]\n");
 	assert_int_equal(p->tests.units[0].cases[0].output_prefix_length, 0);
-	assert_non_null(p->signature_grader);
+	assert_non_null(p->signature);
+	assert_string_equal(p->signature->entry, "e.c");
+	assert_false(p->signature->allow_main);
 	problem_free(p);
 }
 
@@ -279,6 +285,260 @@ static void test_read_data(void **state)
 	problem_free(p);
 }
 
+/* Writes dir/name as a zip archive holding names[i] -> texts[i]. */
+static void put_zip(const char *dir, const char *name, const char *const *names,
+		    const char *const *texts, size_t n)
+{
+	put(dir, ".keep", "");
+	char *d = path_join(scratch, dir);
+	char *path = path_join(d, name);
+	int zerr;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	assert_non_null(z);
+	for (size_t i = 0; i < n; i++) {
+		zip_source_t *src = zip_source_buffer(z, texts[i], strlen(texts[i]), 0);
+		assert_non_null(src);
+		assert_true(zip_file_add(z, names[i], src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	free(path);
+	free(d);
+}
+
+/* The in/out names of a derived unit's case j. */
+static void assert_case(const struct problem_unit *u, size_t j, const char *in, const char *out)
+{
+	assert_true(j < u->ncases);
+	if (in)
+		assert_string_equal(u->cases[j].in, in);
+	else
+		assert_null(u->cases[j].in);
+	if (out)
+		assert_string_equal(u->cases[j].out, out);
+	else
+		assert_null(u->cases[j].out);
+}
+
+static void test_archive_default_patterns(void **state)
+{
+	/* DMOJ's verified examples: batch and case numbers from the names,
+	 * sorted numerically, inputs and outputs paired */
+	const char *names[] = {"aplusb.10.in", "aplusb.10.out", "aplusb.9.in", "aplusb.9.out",
+			       "foo.2.3.in",   "foo.2.3.out",	"foo.2.1.in",  "foo.2.1.out",
+			       "in7.txt",      "out7.txt",	"readme.md",   "tle16p4.p0.in",
+			       "s1.12.in",     "sub1/case13.in"};
+	const char *texts[ARRAY_LEN(names)];
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		texts[i] = "1\n";
+	put_zip("derive", "data.zip", names, texts, ARRAY_LEN(names));
+	struct problem *p = load_ok("derive", "archive: data.zip\npoints: 3\n");
+	/* 0 (tle16p4.p0), batch 2, 7, 9, 10, 12 (s1.12), 13 (sub1/case13) */
+	assert_int_equal(p->tests.n, 7);
+	assert_case(&p->tests.units[0], 0, "tle16p4.p0.in", NULL);
+	const struct problem_unit *b = &p->tests.units[1];
+	assert_true(b->batched);
+	assert_int_equal(b->batch_no, 1);
+	assert_int_equal(b->ncases, 2);
+	assert_case(b, 0, "foo.2.1.in", "foo.2.1.out");
+	assert_case(b, 1, "foo.2.3.in", "foo.2.3.out");
+	assert_case(&p->tests.units[2], 0, "in7.txt", "out7.txt");
+	assert_case(&p->tests.units[3], 0, "aplusb.9.in", "aplusb.9.out");
+	assert_case(&p->tests.units[4], 0, "aplusb.10.in", "aplusb.10.out");
+	/* a batch number needs a non-word character before it */
+	assert_false(p->tests.units[5].batched);
+	assert_case(&p->tests.units[5], 0, "s1.12.in", NULL);
+	assert_case(&p->tests.units[6], 0, "sub1/case13.in", NULL);
+	/* case_points absent: the top-level points, for cases and batches */
+	assert_true(p->tests.units[0].points == 3);
+	assert_true(b->points == 3 && b->cases[1].points == 3);
+	problem_free(p);
+}
+
+static void test_archive_formats_and_case_points(void **state)
+{
+	const char *names[] = {"in/b-2.txt", "ans/b-2.txt", "in/a.txt",	 "ans/a.txt",
+			       "in/3-1.txt", "ans/3-1.txt", "in/3-2.txt"};
+	const char *texts[] = {"1", "2", "3", "4", "5", "6", "7"};
+	put_zip("formats", "cases.zip", names, texts, ARRAY_LEN(names));
+	struct problem *p = load_ok(
+	    "formats", "archive: cases.zip\n"
+		       "test_cases:\n"
+		       "  input_format: '^IN/(?:(?P<batch>\\d+)-)?(?P<case>[a-z0-9-]+)\\.txt$'\n"
+		       "  output_format: '^ans/(?:(?P<batch>\\d+)-)?(?P<case>[a-z0-9-]+)\\.txt$'\n"
+		       "  case_points: [10, 20, 30, 40]\n");
+	/* text ids first (a, b-2), then numbers (batch 3); matched without
+	 * regard to case, as DMOJ compiles them */
+	assert_int_equal(p->tests.n, 3);
+	assert_case(&p->tests.units[0], 0, "in/a.txt", "ans/a.txt");
+	assert_true(p->tests.units[0].points == 10);
+	assert_case(&p->tests.units[1], 0, "in/b-2.txt", "ans/b-2.txt");
+	assert_true(p->tests.units[2].batched);
+	assert_true(p->tests.units[2].points == 30);
+	assert_case(&p->tests.units[2], 0, "in/3-1.txt", "ans/3-1.txt");
+	assert_case(&p->tests.units[2], 1, "in/3-2.txt", NULL);
+	problem_free(p);
+
+	const char *e = load_bad("formats", "archive: cases.zip\n"
+					    "test_cases: {input_format: 'zzz(?P<case>\\d)'}\n");
+	assert_non_null(strstr(e, "input_format"));
+	assert_non_null(strstr(e, "match"));
+	e = load_bad("formats", "archive: cases.zip\ntest_cases: {case_points: [1]}\n");
+	assert_non_null(strstr(e, "case_points"));
+	e = load_bad("formats", "archive: cases.zip\ntest_cases: {input_pattern: x}\n");
+	assert_non_null(strstr(e, "input_pattern"));
+	put("formats", "bad.zip", "this is not a zip archive");
+	e = load_bad("formats", "archive: bad.zip\n");
+	assert_non_null(strstr(e, "bad archive"));
+	e = load_bad("noarch", "test_cases: {input_format: x}\n");
+	assert_non_null(strstr(e, "archive"));
+}
+
+static void test_programs(void **state)
+{
+	struct problem *p = load_ok(
+	    "programs", "generator: {source: [gen.cpp, gen.h], flags: [-DX], args: [1, a],\n"
+			"            time_limit: 2.5, memory_limit: 1024, language: CPP17}\n"
+			"interactive: {files: i.cpp, type: testlib, preprocessing_time: 1}\n"
+			"checker:\n"
+			"  name: bridged\n"
+			"  args: {files: c.c, type: peg, args_format_string: '{answer_file}'}\n"
+			"test_cases:\n"
+			"- {in: a, generator_args: [5]}\n"
+			"- {in: b, generator: g2.c, checker: x.py}\n");
+	const struct problem_case *a = &p->tests.units[0].cases[0];
+	const struct problem_case *b = &p->tests.units[1].cases[0];
+	const struct problem_program *g = a->generator;
+	assert_non_null(g);
+	assert_string_equal(g->files[0], "gen.cpp");
+	assert_string_equal(g->files[1], "gen.h");
+	assert_string_equal(g->flags[0], "-DX");
+	assert_string_equal(g->lang, "CPP17");
+	assert_true(g->time_limit == 2.5 && g->memory_limit == 1024);
+	assert_int_equal(json_array_size(g->args), 2);
+	assert_int_equal(json_integer_value(json_array_get(a->generator_args, 0)), 5);
+	/* a case's own generator */
+	assert_string_equal(b->generator->files[0], "g2.c");
+	assert_true(b->checker.python);
+	const struct problem_program *c = a->checker.bridged;
+	assert_non_null(c);
+	assert_string_equal(c->type, "peg");
+	assert_string_equal(c->args_format, "{answer_file}");
+	assert_true(c->feedback); /* checkers' default */
+	assert_int_equal(c->flags[0], NULL);
+	const struct problem_program *i = p->interactive;
+	assert_string_equal(i->type, "testlib");
+	assert_true(i->preprocessing_time == 1);
+	assert_false(i->feedback);
+	assert_true(i->unbuffered);
+	problem_free(p);
+
+	const char *e;
+	e = load_bad("programs", "generator: {flags: [-O2]}\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "source"));
+	e = load_bad("programs", "generator: {source: g.c, seed: 4}\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "seed"));
+	e = load_bad("programs", "interactive: {files: i.c, type: peg}\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "peg"));
+	e = load_bad("programs", "checker: bridged\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "files"));
+	e = load_bad("programs", "checker: {name: bridged, args: {files: c.c, time_limit: -1}}\n"
+				 "test_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "checker.args.time_limit"));
+}
+
+static void test_signature_file_io_symlinks(void **state)
+{
+	struct problem *p =
+	    load_ok("fio", "file_io: {input: a.in, output: a.out}\n"
+			   "symlinks: {data: /usr/share/dict}\n"
+			   "signature_grader: {entry: e.c, header: h.h, allow_main: yes}\n"
+			   "test_cases:\n"
+			   "- {in: a}\n"
+			   "- {in: b, symlinks: {other: x}}\n");
+	assert_string_equal(p->file_io->input, "a.in");
+	assert_string_equal(p->file_io->output, "a.out");
+	assert_true(p->signature->allow_main);
+	assert_string_equal(
+	    json_string_value(json_object_get(p->tests.units[0].cases[0].symlinks, "data")),
+	    "/usr/share/dict");
+	assert_int_equal(json_object_size(p->tests.units[1].cases[0].symlinks), 1);
+	problem_free(p);
+	const char *e;
+	e = load_bad("fio", "file_io: {input: ../x}\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "file_io"));
+	e = load_bad("fio", "symlinks: {../x: y}\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "outside"));
+	e = load_bad("fio", "signature_grader: {entry: e.c}\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "header"));
+	e = load_bad("fio", "signature_grader: {entry: e.c, header: h.h, main: 1}\n"
+			    "test_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "`main`"));
+}
+
+static void test_normalise_in_pieces(void **state)
+{
+	/* any cut into chunks gives what normalising the whole gives */
+	const char *text = "a\r\nb\r\rc\n\r\nd\re";
+	size_t n = strlen(text), want_len;
+	char *want = problem_normalise(text, n, &want_len);
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct problem_normaliser st = {0};
+		char out[64];
+		size_t len = problem_normalise_chunk(&st, text, cut, out);
+		len += problem_normalise_chunk(&st, text + cut, n - cut, out + len);
+		len += problem_normalise_end(&st, out + len);
+		assert_int_equal(len, want_len);
+		assert_memory_equal(out, want, len);
+	}
+	free(want);
+}
+
+static void test_stream_from_archive(void **state)
+{
+	/* a member bigger than the copy's chunk, \r\n everywhere (so some
+	 * pairs straddle two chunks), streamed into a file */
+	size_t lines = 100000;
+	struct strbuf big = STRBUF_INIT;
+	for (size_t i = 0; i < lines; i++)
+		sb_addf(&big, "%zu\r\n", i);
+	const char *names[] = {"big.in"};
+	const char *texts[] = {big.buf};
+	put_zip("stream", "data.zip", names, texts, 1);
+	struct problem *p = load_ok("stream", "archive: data.zip\ntest_cases: [{in: big.in}]\n");
+	char *path = path_join(scratch, "stream-out");
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	char err[512];
+	assert_int_equal(problem_copy_data(p, "big.in", false, fd, err, sizeof(err)), 0);
+	const char *data;
+	size_t len;
+	assert_int_equal(map_fd(fd, &data, &len, err, sizeof(err)), 0);
+	size_t want_len;
+	char *want = problem_normalise(big.buf, big.len, &want_len);
+	assert_int_equal(len, big.len - lines);
+	assert_int_equal(len, want_len);
+	assert_memory_equal(data, want, len);
+	unmap_fd(data, len);
+	/* binary: byte for byte */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(problem_copy_data(p, "big.in", true, fd, err, sizeof(err)), 0);
+	assert_int_equal(map_fd(fd, &data, &len, err, sizeof(err)), 0);
+	assert_int_equal(len, big.len);
+	assert_memory_equal(data, big.buf, len);
+	unmap_fd(data, len);
+	assert_true(problem_has_data(p, "big.in"));
+	assert_false(problem_has_data(p, "small.in"));
+	assert_int_equal(problem_copy_data(p, "small.in", false, fd, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "small.in"));
+	assert_non_null(strstr(err, "data.zip"));
+	close(fd);
+	free(want);
+	free(path);
+	sb_free(&big);
+	problem_free(p);
+}
+
 static bool has(const struct problem_index *idx, const char *code)
 {
 	return problem_index_find(idx, code) != NULL;
@@ -334,6 +594,12 @@ int main(void)
 	    cmocka_unit_test(test_normalise),
 	    cmocka_unit_test(test_read_data),
 	    cmocka_unit_test(test_discover),
+	    cmocka_unit_test(test_archive_default_patterns),
+	    cmocka_unit_test(test_archive_formats_and_case_points),
+	    cmocka_unit_test(test_programs),
+	    cmocka_unit_test(test_signature_file_io_symlinks),
+	    cmocka_unit_test(test_normalise_in_pieces),
+	    cmocka_unit_test(test_stream_from_archive),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

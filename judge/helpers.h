@@ -1,0 +1,169 @@
+/*
+ * helpers: the programs a problem supplies and the judge runs besides the
+ * submission — bridged checkers, interactors, generators — and Python
+ * checker modules.
+ *
+ * - helpers.c: compiling a problem program once per grading with the
+ *   judge's own executors, keeping the binary in the compiled-binary cache
+ *   (keyed by a hash of everything that goes into it) across gradings, and
+ *   describing a sandboxed run of it;
+ * - bridged.c: the argument lists (args_format_string) and exit-code
+ *   conventions (default, testlib, coci, peg) of checkers and interactors;
+ * - generator.c: running a generator for a case, once per grading;
+ * - pychecker.c: running a checker module written for DMOJ's Python judge
+ *   through the compatibility layer in judge/pycompat.
+ *
+ * Everything runs through sbx_run with an executor's policy, plus read
+ * access to the grading's data folder (the case's files).
+ */
+#ifndef JUDGE_HELPERS_H
+#define JUDGE_HELPERS_H
+
+#include "executors/executors.h"
+#include "judge/checkers.h"
+#include "judge/judge.h"
+#include "sandbox/sandbox.h"
+
+/* A prepared program of the problem. */
+struct helper {
+	const struct problem_program *spec; /* NULL for a Python checker module */
+	char *module;			    /* the Python checker's name, or NULL */
+	char *label;			    /* "checker checker.cpp", for messages */
+	const struct executor *exe;
+	struct program prog;
+	bool cached; /* the binary came from the cache */
+};
+
+/* The helpers of one grading. */
+struct helper_set {
+	const struct judge_env *env;
+	const struct problem *prob;
+	char *dir;	/* where helpers are prepared: WORKDIR/helpers */
+	char *data_dir; /* the case files helpers may read: WORKDIR/data */
+	struct helper **items;
+	size_t n, cap;
+};
+
+void helper_set_init(struct helper_set *hs, const struct judge_env *env, const struct problem *prob,
+		     const char *workdir, const char *data_dir);
+void helper_set_free(struct helper_set *hs);
+
+/* The prepared program for pp, compiling it (or taking it from the cache)
+ * on first use. Fails with a message naming the problem, the key, the
+ * files and what went wrong (compile log included). */
+int helper_get(struct helper_set *hs, const struct problem_program *pp, const struct helper **out,
+	       char *err, size_t errlen);
+
+/* The executor a problem program is built with: its `lang`, else by the
+ * extension of its files (the newest C++ or C standard for .cpp/.c), as
+ * DMOJ chooses. NULL with err filled when there is none. */
+const struct executor *helper_executor(const struct problem_program *pp, char *err, size_t errlen);
+
+/* One sandboxed run of a helper: argv (the program's own and args after
+ * it) and a policy that adds the data folder and the writable files. */
+struct helper_exec {
+	char **argv;
+	struct sbx_policy *policy;
+	struct sbx_spec spec;
+};
+void helper_exec_init(struct helper_exec *x, const struct helper_set *hs, const struct helper *h,
+		      char *const *args, double time, long memory_kib, uint64_t output_limit);
+/* Lets the helper write this file (testlib's interactor log). */
+void helper_exec_allow_write(struct helper_exec *x, const char *path);
+void helper_exec_free(struct helper_exec *x);
+
+/* A run's stdout and stderr, in memory files, mapped. */
+struct helper_output {
+	int out, err;
+	const char *odata, *edata;
+	size_t olen, elen;
+};
+/* Runs x alone with stdout and stderr captured. Returns 0 with o filled
+ * whatever the helper did (res says), -1 with err filled when it could not
+ * be run at all. Free o with helper_output_free in either case. */
+int helper_run_captured(struct helper_exec *x, struct sbx_result *res, struct helper_output *o,
+			char *err, size_t errlen);
+void helper_output_free(struct helper_output *o);
+
+/* DMOJ's wording of a helper's failure that is not an exit code it may
+ * give ("checker timed out (> 20 seconds)", "generator exited with
+ * segmentation fault"...). Returns true and fills buf when res is one. */
+bool helper_failed(const struct helper *h, const char *name, const struct sbx_result *res,
+		   double time, long memory_kib, const char *stderr_text, size_t stderr_len,
+		   bool any_exit, char *buf, size_t buflen);
+
+/* Appends a copy of s to a NULL-terminated vector of *n strings. */
+void helper_argv_push(char ***v, size_t *n, size_t *cap, const char *s);
+
+/* The limits a helper runs with: its own, else the configured generator
+ * limits. */
+double helper_time_limit(const struct helper_set *hs, const struct problem_program *pp);
+long helper_memory_limit(const struct helper_set *hs, const struct problem_program *pp);
+
+/* ---- bridged.c ---- */
+
+enum bridged_role { BRIDGED_CHECKER, BRIDGED_INTERACTOR };
+/* Checks an args_format_string (NULL: the type's default) for unknown
+ * placeholders and unbalanced quotes. */
+int bridged_check_format(const struct problem_program *pp, enum bridged_role role, char *err,
+			 size_t errlen);
+/* The argument list: the format with {input_file}, {output_file} and
+ * {answer_file} put in, split the way a shell would. */
+char **bridged_args(const struct problem_program *pp, enum bridged_role role, const char *input,
+		    const char *output, const char *answer);
+/* Reads a finished checker or interactor run by its type's conventions.
+ * Returns 0 with res filled, -1 with err filled for an internal error (a
+ * crash, a timeout, exit code 3 of testlib, a broken partial line...). */
+int bridged_result(const struct helper *h, enum bridged_role role, const struct sbx_result *run,
+		   const char *out, size_t out_len, const char *errs, size_t errs_len,
+		   double points, double time, long memory_kib, struct checker_result *res,
+		   char *err, size_t errlen);
+
+/* ---- generator.c ---- */
+
+/* Generated data of a grading, one entry per distinct generator run. */
+struct generator_cache {
+	struct generated *items;
+	size_t n, cap;
+	int counter;
+};
+void generator_cache_free(struct generator_cache *gc);
+/* The case's input and expected output produced by its generator, as
+ * files in the data folder (run once per grading for the same generator,
+ * arguments and stdin). *input is NULL when the generator printed nothing
+ * (the case's `in` file is used then). */
+int generator_run(struct helper_set *hs, struct generator_cache *gc, const struct problem_case *pc,
+		  const char **input, const char **answer, char *err, size_t errlen);
+
+/* ---- pychecker.c ---- */
+
+/* The folder of the compatibility layer (holding dmoj/), found next to
+ * the judge binary (installed or built in the source tree), or NULL. */
+const char *pychecker_layer_dir(void);
+/* Prepares a Python checker module (syntax-checked with PY3) once. */
+int pychecker_get(struct helper_set *hs, const char *name, const struct helper **out, char *err,
+		  size_t errlen);
+
+/* What DMOJ passes a Python checker besides the outputs. */
+struct pycheck_call {
+	const char *input_path, *output_path, *answer_path, *source_path;
+	const json_t *args; /* the checker's args from init.yml */
+	double point_value;
+	int position; /* 0-based, across the whole grading */
+	int batch;    /* batch number, 0 outside batches */
+	int flags;    /* the case's status so far */
+	const char *language;
+	bool binary_data;
+	double execution_time, wall_time;
+	long memory_kib;
+	const char *feedback; /* the case's feedback so far */
+	const char *problem;
+};
+/* Runs check() for one case. Returns 0 with res filled (res->passed false
+ * without running check() when the case already failed and the checker
+ * does not ask to run on errors), -1 with err filled for an internal error
+ * (an exception, a missing import, a wrong return value...). */
+int pychecker_run(struct helper_set *hs, const struct helper *h, const struct pycheck_call *call,
+		  struct checker_result *res, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,7 @@
+"""`floats` with absolute error."""
+from dmoj.checkers import floats
+
+
+def check(process_output, judge_output, **kwargs):
+    kwargs['error_mode'] = 'absolute'
+    return floats.check(process_output, judge_output, **kwargs)

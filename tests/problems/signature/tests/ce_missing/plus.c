@@ -1,0 +1,4 @@
+long long plus(long long a, long long b)
+{
+	return a + b;
+}
