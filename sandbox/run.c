@@ -251,19 +251,28 @@ static void drop_tracee(struct run *r, pid_t pid)
 		}
 }
 
+/* Reads /proc/PID/NAME into buf (NUL-terminated); false if unreadable. */
+static bool read_proc(pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 /* A "Field:   123 kB" line of /proc/PID/status, in KiB; 0 if unreadable. */
 uint64_t sbx_status_kib(pid_t pid, const char *field)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[4096];
+	if (!read_proc(pid, "status", buf, sizeof(buf)))
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	char *p = strstr(buf, field);
 	return p ? strtoull(p + strlen(field), NULL, 10) : 0;
 }
@@ -303,17 +312,9 @@ void sbx_resume(struct run *r, pid_t pid, int sig)
  * exact, unlike the clock-tick counts of /proc/PID/stat. */
 static double task_cpu(pid_t pid)
 {
-	char path[64], buf[128];
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (double)strtoull(buf, NULL, 10) / 1e9;
+	char buf[128];
+	return read_proc(pid, "schedstat", buf, sizeof(buf)) ? (double)strtoull(buf, NULL, 10) / 1e9
+							     : 0;
 }
 
 static void start_clocks(struct prog *p, int idx)
