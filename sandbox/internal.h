@@ -110,6 +110,9 @@ struct tracee {
 	int root;		   /* index of the program it belongs to */
 	int mm;			   /* memory group: threads and CLONE_VM children share one */
 	unsigned long clone_flags; /* of its last allowed clone, until the event */
+	/* a clone of it was allowed and its event has not come: the task it
+	 * makes counts already. One per tracee at most (a clone the kernel
+	 * restarts after a signal stops at the tracer again) */
 	bool flags_known;
 	bool vfork_wait; /* its vfork child runs; it cannot touch memory */
 	/* the thread freeze (trace.c) */
@@ -133,7 +136,6 @@ struct prog {
 	timer_t timer;
 	bool has_timer;
 	uint64_t peak_kib;
-	int pending_tasks;  /* clones allowed whose event has not come yet */
 	bool alloc_refused; /* a mapping went over the address-space limit */
 	bool stdio_closed;  /* the caller's pipe ends, see sbx_spec.close_stdio */
 };

@@ -409,7 +409,6 @@ static void new_task(struct run *r, pid_t parent, int event)
 	if (ptrace(PTRACE_GETEVENTMSG, parent, NULL, &msg) < 0)
 		return;
 	struct tracee *t = sbx_find(r, parent);
-	struct prog *p = &r->progs[t->root];
 	/* without a seccomp stop before (no policy) the event type says what
 	 * the flags were, as far as it can */
 	bool shares = t->flags_known ? (t->clone_flags & CLONE_VM) : event != PTRACE_EVENT_FORK;
@@ -420,8 +419,6 @@ static void new_task(struct run *r, pid_t parent, int event)
 	t->flags_known = false;
 	if (event == PTRACE_EVENT_VFORK)
 		t->vfork_wait = true;
-	if (p->pending_tasks > 0)
-		p->pending_tasks--;
 	add_tracee(r, (pid_t)msg, root, tgid, mm);
 }
 

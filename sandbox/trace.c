@@ -315,17 +315,20 @@ static void check_proc(struct run *r, struct tracee *t, struct decision *d)
 		killed(d, "%s syscall disallowed", name);
 		return;
 	}
-	int tasks = p->pending_tasks;
+	/* every task, and every clone allowed whose task has not appeared
+	 * yet; this caller's own earlier one is this one again, restarted */
+	int tasks = 0;
 	for (size_t i = 0; i < r->nt; i++)
-		tasks += r->t[i].root == t->root;
+		if (r->t[i].root == t->root)
+			tasks += 1 + (r->t[i].flags_known && r->t[i].pid != t->pid);
 	if (tasks >= pol->max_threads) {
+		t->flags_known = false;
 		d->v = FAIL;
 		d->err = EAGAIN;
 		return;
 	}
 	t->clone_flags = flags;
 	t->flags_known = true;
-	p->pending_tasks++;
 }
 
 /* Signals stay inside the program's own tree; the judge, other programs
