@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,6 +183,14 @@ static int add_call(scmp_filter_ctx ctx, const struct sbx_policy *p, const char 
 		struct scmp_arg_cmp c = SCMP_A1_32(SCMP_CMP_NE, TIOCSTI);
 		return add_rule(ctx, SCMP_ACT_ALLOW, nr, 1, &c);
 	}
+	if (!strcmp(name, "prctl")) {
+		/* naming its threads; PR_SET_DUMPABLE, PR_SET_SECCOMP and the
+		 * rest stay refused */
+		struct scmp_arg_cmp set = SCMP_A0_32(SCMP_CMP_EQ, PR_SET_NAME);
+		struct scmp_arg_cmp get = SCMP_A0_32(SCMP_CMP_EQ, PR_GET_NAME);
+		int rc = add_rule(ctx, SCMP_ACT_ALLOW, nr, 1, &set);
+		return rc ? rc : add_rule(ctx, SCMP_ACT_ALLOW, nr, 1, &get);
+	}
 	if (!strcmp(name, "prlimit64")) {
 		/* its own limits only (lowering; raising needs a capability) */
 		struct scmp_arg_cmp c = SCMP_A0_32(SCMP_CMP_EQ, 0);
@@ -257,6 +266,22 @@ int sbx_filter_build(const struct sbx_policy *p, bool trace_mmap, struct sock_fp
 		if (rc) {
 			errf(err, errlen, "policy %s: seccomp rule for %s: %s", p->name,
 			     p->syscalls[i], strerror(-rc));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < p->nrefused; i++) {
+		int nr = seccomp_syscall_resolve_name(p->refused[i]);
+		/* only calls the tracer has no business with can simply fail */
+		if (nr == __NR_SCMP_ERROR || path_index(p->refused[i]) >= 0 ||
+		    unchecked(p->refused[i])) {
+			errf(err, errlen, "policy %s: system call %s cannot be refused", p->name,
+			     p->refused[i]);
+			goto out;
+		}
+		rc = add_rule(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0, NULL);
+		if (rc) {
+			errf(err, errlen, "policy %s: seccomp rule for %s: %s", p->name,
+			     p->refused[i], strerror(-rc));
 			goto out;
 		}
 	}

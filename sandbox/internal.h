@@ -38,6 +38,8 @@ struct sbx_policy {
 	size_t nrules, rules_cap;
 	char **syscalls;
 	size_t nsyscalls, syscalls_cap;
+	char **refused; /* fail with EACCES */
+	size_t nrefused, refused_cap;
 	int max_threads;
 	bool fork_allowed, exec_allowed;
 	bool kill_on_denied;

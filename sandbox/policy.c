@@ -35,6 +35,9 @@ void sbx_policy_free(struct sbx_policy *p)
 	for (size_t i = 0; i < p->nsyscalls; i++)
 		free(p->syscalls[i]);
 	free(p->syscalls);
+	for (size_t i = 0; i < p->nrefused; i++)
+		free(p->refused[i]);
+	free(p->refused);
 	free(p->name);
 	sbx_compiled_free(p->compiled);
 	free(p);
@@ -73,6 +76,15 @@ void sbx_policy_allow_syscalls(struct sbx_policy *p, const char *const *names, s
 	}
 }
 
+void sbx_policy_refuse_syscalls(struct sbx_policy *p, const char *const *names, size_t n)
+{
+	invalidate(p);
+	for (size_t i = 0; i < n; i++) {
+		XGROW(p->refused, p->refused_cap, p->nrefused + 1);
+		p->refused[p->nrefused++] = xstrdup(names[i]);
+	}
+}
+
 void sbx_policy_set_threads(struct sbx_policy *p, int max_threads)
 {
 	invalidate(p);
@@ -97,6 +109,7 @@ struct sbx_policy *sbx_policy_copy(const struct sbx_policy *src)
 	for (size_t i = 0; i < src->nrules; i++)
 		sbx_policy_add(p, src->rules[i].kind, src->rules[i].path, src->rules[i].write);
 	sbx_policy_allow_syscalls(p, (const char *const *)src->syscalls, src->nsyscalls);
+	sbx_policy_refuse_syscalls(p, (const char *const *)src->refused, src->nrefused);
 	p->max_threads = src->max_threads;
 	p->fork_allowed = src->fork_allowed;
 	p->exec_allowed = src->exec_allowed;

@@ -47,8 +47,15 @@ struct sbx_policy *sbx_policy_new(const char *name);
 void sbx_policy_free(struct sbx_policy *p);
 void sbx_policy_add(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path, bool write);
 void sbx_policy_add_rules(struct sbx_policy *p, const struct sbx_fs_rule *rules, size_t n);
-/* System calls beyond the base set that this runtime needs, by name. */
+/* System calls beyond the base set that this runtime needs, by name.
+ * "prctl" allows only naming threads (PR_SET_NAME, PR_GET_NAME), which
+ * is what runtimes (the JVM) use it for. */
 void sbx_policy_allow_syscalls(struct sbx_policy *p, const char *const *names, size_t n);
+/* System calls that fail with EACCES instead of killing the program: a
+ * runtime that only probes with them and copes with the failure (the C
+ * library's socket to nscd when a runtime looks up its user name, the
+ * JVM's check for IPv6). A call both allowed and refused is allowed. */
+void sbx_policy_refuse_syscalls(struct sbx_policy *p, const char *const *names, size_t n);
 /* Threads (clone with CLONE_THREAD) and new processes (fork, vfork,
  * clone without CLONE_THREAD, execve after start). */
 void sbx_policy_set_threads(struct sbx_policy *p, int max_threads);
