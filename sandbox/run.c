@@ -18,9 +18,14 @@
  *
  * The loop waits with sigtimedwait on SIGCHLD (every ptrace stop and exit)
  * and on the CPU-timer signal, with the nearest wall-clock deadline as
- * timeout, so nothing polls. The supervisor runs on the CPU its children
- * are pinned to: a seccomp stop costs about 8 us on one CPU and 60 us
- * across two.
+ * timeout, so nothing polls, with one exception: a program with a memory
+ * limit but no address-space limit (a JVM, which reserves far more than
+ * it uses) has nothing in the kernel to stop it growing, so its peak is
+ * read every MEMORY_POLL seconds while it runs and it is killed (MLE) once
+ * over the limit, rather than measured only when it ends, after it could
+ * have taken the machine's memory. The supervisor runs on the CPU its
+ * children are pinned to: a seccomp stop costs about 8 us on one CPU and
+ * 60 us across two.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -282,6 +287,35 @@ static void note_memory(struct run *r, int root, pid_t pid)
 	uint64_t kib = sbx_status_kib(pid, "VmHWM:");
 	if (kib > r->progs[root].peak_kib)
 		r->progs[root].peak_kib = kib;
+}
+
+/* How often a program judged only by its measured memory is measured. */
+#define MEMORY_POLL 0.05
+
+static bool memory_watched(const struct prog *p)
+{
+	const struct sbx_limits *l = &p->spec->limits;
+	/* before its exec the child is a copy of the judge, whose size is not
+	 * the program's */
+	return l->memory_kib && !l->address_space_kib && p->exec_time && !p->reaped && !p->killed;
+}
+
+/* Measures the watched programs (each process once: threads share its
+ * peak) and stops one that is over its limit. */
+static void watch_memory(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct prog *p = &r->progs[i];
+		if (!memory_watched(p))
+			continue;
+		for (size_t k = 0; k < r->nt; k++)
+			if (r->t[k].root == (int)i && r->t[k].pid == r->t[k].tgid)
+				note_memory(r, (int)i, r->t[k].pid);
+		if (p->peak_kib > p->spec->limits.memory_kib) {
+			p->res->mle = true;
+			sbx_kill_tree(r, (int)i);
+		}
+	}
 }
 
 void sbx_kill_tree(struct run *r, int root)
@@ -673,8 +707,18 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 		}
 	}
 
+	double measured = 0;
 	while (!all_done(&r)) {
 		double now = mono_now(), next = 0;
+		bool watching = false;
+		for (size_t i = 0; i < n; i++)
+			watching |= memory_watched(&r.progs[i]);
+		if (watching && now - measured >= MEMORY_POLL) {
+			watch_memory(&r);
+			measured = now;
+		}
+		if (watching && (!next || measured + MEMORY_POLL < next))
+			next = measured + MEMORY_POLL;
 		for (size_t i = 0; i < n; i++) {
 			struct prog *p = &r.progs[i];
 			if (p->reaped || p->killed || specs[i].limits.wall <= 0)

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +30,12 @@ static void *spin_thread(void *arg)
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	} while ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 < until);
 	return NULL;
+}
+
+static volatile sig_atomic_t ticks;
+static void on_tick(int sig)
+{
+	ticks++;
 }
 
 /* The path the open loop uses, flipped by another thread. */
@@ -171,6 +179,45 @@ int main(int argc, char **argv)
 		flip_stop = 1;
 		pthread_join(t, NULL);
 		printf("%d\n", got);
+		return 0;
+	}
+	if (!strcmp(mode, "hold")) {
+		/* argv[2] MiB touched, then held */
+		size_t n = (size_t)arg << 20;
+		char *p = malloc(n);
+		if (!p)
+			return 3;
+		memset(p, 1, n);
+		sleep(1000);
+		return p[n - 1];
+	}
+	if (!strcmp(mode, "prctl")) {
+		/* prctl option argv[2] (PR_SET_NAME is 15) */
+		int r = prctl((int)arg, (unsigned long)"probe-thread", 0, 0, 0);
+		printf("%s\n", r == 0 ? "ok" : strerror(errno));
+		return 0;
+	}
+	if (!strcmp(mode, "forks")) {
+		/* argv[2] forks one after another, each child gone before the
+		 * next, under a stream of timer signals (a clone the kernel
+		 * restarts because a signal arrived stops at the tracer again);
+		 * prints how many failed */
+		struct sigaction sa = {.sa_handler = on_tick};
+		sigaction(SIGALRM, &sa, NULL);
+		struct itimerval it = {{0, 50}, {0, 50}};
+		setitimer(ITIMER_REAL, &it, NULL);
+		int failed = 0;
+		for (long i = 0; i < arg; i++) {
+			pid_t pid = fork();
+			if (pid == 0)
+				_exit(0);
+			if (pid < 0)
+				failed++;
+			else
+				while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+					;
+		}
+		printf("%d\n", failed);
 		return 0;
 	}
 	if (!strcmp(mode, "connect")) {

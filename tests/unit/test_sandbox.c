@@ -3,8 +3,11 @@
  * signals, CPU and wall-clock limits, memory measurement, output limits,
  * standard streams, working folder, descriptor hygiene, that whole
  * process trees are killed and counted, and the policy layers: file rules
- * (allowed, refused, killed), refused system calls named, the thread
- * freeze holding with and without Landlock, no network. The program under
+ * (allowed, refused, killed), refused system calls named, calls that
+ * fail instead, prctl narrowed to thread names, memory watched while a
+ * program without an address-space limit runs, the task limit under
+ * restarted clones, the thread freeze holding with and without Landlock,
+ * no network. The program under
  * test is build/helpers/probe (tests/helpers/probe.c); the hostile
  * battery in tests/sandbox/ drives the judge itself.
  */
@@ -416,6 +419,97 @@ static void test_refused_call_is_named(void **state)
 	sbx_policy_free(p);
 }
 
+/* A refused call fails with EACCES and the program goes on; prctl is
+ * allowed only for naming threads. */
+static void test_refused_and_narrowed_calls(void **state)
+{
+	struct sbx_policy *p = probe_policy();
+	const char *refused[] = {"socket"};
+	sbx_policy_refuse_syscalls(p, refused, 1);
+	struct run r;
+	run_policy(&r, p, "connect", "9", NULL);
+	assert_false(r.res.denied);
+	assert_true(r.res.exited);
+	assert_string_equal(r.out, "refused 13\n");
+	free(r.out);
+	const char *prctl[] = {"prctl"};
+	sbx_policy_allow_syscalls(p, prctl, 1);
+	run_policy(&r, p, "prctl", "15", NULL); /* PR_SET_NAME */
+	assert_string_equal(r.out, "ok\n");
+	free(r.out);
+	run_policy(&r, p, "prctl", "4", NULL); /* PR_SET_DUMPABLE */
+	assert_true(r.res.denied);
+	assert_string_equal(r.res.feedback, "prctl syscall disallowed");
+	free(r.out);
+	/* a call the tracer checks cannot simply fail */
+	const char *bad[] = {"openat"};
+	sbx_policy_refuse_syscalls(p, bad, 1);
+	char *argv[] = {"probe", "exit", "0", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.policy = p;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.err, "openat cannot be refused"));
+	free(r.out);
+	sbx_policy_free(p);
+}
+
+/* Without an address-space limit a program over its memory limit is
+ * stopped while it runs, not when it ends (here: never). */
+static void test_memory_watched_without_address_limit(void **state)
+{
+	char *argv[] = {"probe", "hold", "64", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.limits.memory_kib = 32 * 1024;
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_true(r.res.mle);
+	assert_false(r.res.wall_timeout);
+	assert_true(r.res.wall_time < 2);
+	assert_true(r.res.memory_kib > 32 * 1024);
+	free(r.out);
+	/* under the limit it runs on */
+	char *small[] = {"probe", "alloc", "8", NULL};
+	spec_init(&s, small);
+	s.limits.memory_kib = 32 * 1024;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_false(r.res.mle);
+	assert_true(r.res.exited);
+	assert_int_equal(r.res.exit_code, 0);
+	free(r.out);
+}
+
+/* Thousands of forks, one at a time, under a stream of signals: a task
+ * limit of 4 is never reached, however often the kernel restarts a
+ * clone that the tracer has already allowed. */
+static void test_task_limit_counts_tasks(void **state)
+{
+	struct sbx_policy *p = probe_policy();
+	const char *calls[] = {"wait4", "setitimer"};
+	sbx_policy_allow_syscalls(p, calls, 2);
+	sbx_policy_set_processes(p, true, false);
+	sbx_policy_set_threads(p, 4);
+	struct run r;
+	char *argv[] = {"probe", "forks", "3000", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.cwd = data_dir;
+	s.policy = p;
+	s.limits.cpu = s.limits.wall = 60;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_int_equal(r.rc, 0);
+	if (strcmp(r.out, "0\n"))
+		fail_msg("forks failed: %s (%s)", r.out, r.res.feedback);
+	free(r.out);
+	sbx_policy_free(p);
+}
+
 static void test_no_network(void **state)
 {
 	/* a listener in the judge's network: the program must not reach it
@@ -570,6 +664,9 @@ int main(void)
 	    cmocka_unit_test(test_two_programs_at_once),
 	    cmocka_unit_test(test_policy_files),
 	    cmocka_unit_test(test_refused_call_is_named),
+	    cmocka_unit_test(test_refused_and_narrowed_calls),
+	    cmocka_unit_test(test_memory_watched_without_address_limit),
+	    cmocka_unit_test(test_task_limit_counts_tasks),
 	    cmocka_unit_test(test_no_network),
 	    cmocka_unit_test(test_thread_freeze),
 	};
