@@ -64,6 +64,9 @@ const char *executor_runtime_version(const struct executor *e);
 bool executor_selftest(const struct executor *e, double *time, uint64_t *memory_kib, bool *cached);
 /* True if the language has a compile step (compile-message applies). */
 bool executor_compiled(const struct executor *e);
+/* True if a prepared program is one binary (program.path) that a cache
+ * may keep and give back as compile_request.binary; not Java's classes. */
+bool executor_cacheable(const struct executor *e);
 
 /* {"C": [["gcc", [12, 2, 0]]], ...}: the handshake's `executors`. */
 json_t *executors_handshake(void);
@@ -103,9 +106,14 @@ struct program {
 	char **envp;
 	struct sbx_policy *policy;
 	uint64_t address_grace_kib; /* added to the memory limit for RLIMIT_AS; 0 = no AS limit */
-	char *compile_log;	    /* compiler output, "" if none */
+	int memory_arg; /* argv index of the memory limit (a buffer of PROGRAM_MEMORY_ARG bytes), 0
+			   = none */
+	char *compile_log; /* compiler output, "" if none */
 	double compile_time;
 };
+
+/* Room for a runtime's memory-limit argument ("-Xmx1234567K"). */
+#define PROGRAM_MEMORY_ARG 48
 
 enum { PREPARE_OK = 0, PREPARE_COMPILE_ERROR = 1, PREPARE_INTERNAL = -1 };
 /* Writes the sources into req->dir and compiles them. PREPARE_COMPILE_ERROR
@@ -117,12 +125,16 @@ void program_free(struct program *p);
 
 /* Describes a run of the program: time in CPU seconds, memory in KiB,
  * wall-clock factor, output limit in bytes. Standard streams are left for
- * the caller to set. The spec points into p; p must outlive it. */
+ * the caller to set. A runtime that bounds its own memory gets the limit
+ * as an argument (Java's -Xmx), written into p->argv's own buffer for it:
+ * a caller that copies the argv copies it after this. The spec points
+ * into p; p must outlive it. */
 void program_spec(const struct program *p, double time, uint64_t memory_kib, double wall_factor,
 		  uint64_t output_limit, struct sbx_spec *spec);
 
 /* The runtime's own name for a failure, parsed from stderr (C++ exception
- * type, Python exception class), or "" if none. */
+ * type, Python exception class, Java exception), or "" if none. Give it
+ * all of stderr: each runtime looks where its messages are. */
 void executor_feedback(const struct executor *e, const char *stderr_text, size_t len, char *buf,
 		       size_t buflen);
 /* True if that feedback means the program ran out of memory. */

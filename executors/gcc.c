@@ -89,26 +89,7 @@ static int gcc_compile(const struct executor *e, const struct compile_request *r
 static int gcc_prepare(const struct executor *e, const struct compile_request *req,
 		       struct program *out, char *err, size_t errlen)
 {
-	char *stem = executor_stem(req->name);
-	char *src = xasprintf("%s.%s", stem, e->def->ext);
-	int ret = PREPARE_INTERNAL;
-	if (executor_write_sources(e, req, src, err, errlen) < 0)
-		goto out;
-	out->path = path_join(req->dir, stem);
-	if (req->binary)
-		ret = executor_copy_binary(req->binary, out->path, err, errlen) < 0
-			  ? PREPARE_INTERNAL
-			  : PREPARE_OK;
-	else
-		ret = gcc_compile(e, req, src, out, err, errlen);
-	if (ret == PREPARE_OK) {
-		out->argv = strv_new(stem, NULL);
-		out->envp = executor_run_env(e, req->dir, req->unbuffered);
-	}
-out:
-	free(src);
-	free(stem);
-	return ret;
+	return executor_prepare_native(e, req, gcc_compile, out, err, errlen);
 }
 
 /* libstdc++ prints "terminate called after throwing an instance of 'T'"
@@ -157,18 +138,18 @@ static const char *const search_gxx[] = {"g++", NULL};
 
 const struct executor_def gcc_executors[] = {
     {"C", "gcc", search_gcc, "c", "c99", ECHO_C("__STDC_VERSION__ == 199901L"), NATIVE_GRACE,
-     &gcc_ops},
+     &gcc_ops, NULL},
     {"C11", "gcc11", search_gcc, "c", "c11", ECHO_C("__STDC_VERSION__ == 201112L"), NATIVE_GRACE,
-     &gcc_ops},
+     &gcc_ops, NULL},
     {"CPP03", "g++", search_gxx, "cpp", "c++03",
-     ECHO_CPP("__cplusplus >= 199711L && __cplusplus < 201103L"), NATIVE_GRACE, &gcc_ops},
+     ECHO_CPP("__cplusplus >= 199711L && __cplusplus < 201103L"), NATIVE_GRACE, &gcc_ops, NULL},
     {"CPP11", "g++11", search_gxx, "cpp", "c++11", ECHO_CPP("__cplusplus == 201103L"), NATIVE_GRACE,
-     &gcc_ops},
+     &gcc_ops, NULL},
     {"CPP14", "g++14", search_gxx, "cpp", "c++14", ECHO_CPP("__cplusplus == 201402L"), NATIVE_GRACE,
-     &gcc_ops},
+     &gcc_ops, NULL},
     {"CPP17", "g++17", search_gxx, "cpp", "c++17", ECHO_CPP("__cplusplus == 201703L"), NATIVE_GRACE,
-     &gcc_ops},
+     &gcc_ops, NULL},
     {"CPP20", "g++20", search_gxx, "cpp", "c++20", ECHO_CPP("__cplusplus == 202002L"), NATIVE_GRACE,
-     &gcc_ops},
+     &gcc_ops, NULL},
 };
 const size_t gcc_executors_count = ARRAY_LEN(gcc_executors);

@@ -10,27 +10,64 @@
 
 struct executor_def;
 
-/* What a family of languages (GCC's C and C++, Python...) implements. */
+/* What a family of languages (GCC's C and C++, Python...) implements.
+ * A family with runtimes that differ in these (how their version is read,
+ * what they read) has one of these per runtime. */
 struct family_ops {
-	/* Version flag and how to read it: the first run of `path flag`
-	 * whose output has a number like 12.2.0. */
+	/* Version flag and how to read it: the first number with a dot in
+	 * the output of `path flag` (or the first number when none has one),
+	 * as DMOJ reads it. */
 	const char *version_flag;
+	/* Instead of a flag, a script fed on stdin to the bare runtime
+	 * (tclsh, which would take any argument for a script to run). */
+	const char *version_input;
+	/* Finds the runtime when it is not one program on PATH (a JDK's
+	 * compiler and VM): sets e->path (and e->companion), or fills why.
+	 * NULL: the config's runtime block, else a PATH search. */
+	bool (*locate)(struct executor *e, char *why, size_t whylen);
 	/* Writes sources into req->dir and compiles them (or only checks
 	 * them, for interpreted languages). */
 	int (*prepare)(const struct executor *e, const struct compile_request *req,
 		       struct program *out, char *err, size_t errlen);
-	/* Names the failure from stderr (exception type), or leaves buf "". */
+	/* Names the failure from stderr (exception type), or leaves buf "".
+	 * It sees the last feedback_tail bytes of stderr (0: 4096), enough
+	 * for a traceback's last lines. */
 	void (*feedback)(const char *text, size_t len, char *buf, size_t buflen);
+	size_t feedback_tail;
+	/* Writes the runtime argument that carries the memory limit (Java's
+	 * -Xmx) into the program's argv[memory_arg]; NULL for none. */
+	void (*memory_arg)(char *buf, size_t len, uint64_t memory_kib);
 	/* What the running program may read, beyond the working folder and
 	 * executor_base_rules; the runtime binary itself is added from its
 	 * path. */
 	const struct sbx_fs_rule *run_rules;
 	size_t nrun_rules;
+	/* Rules known only once the runtime is found (a JDK's own tree and
+	 * the configuration it links to), for the program (compile false)
+	 * and for the compiler (compile true). NULL: none. */
+	void (*runtime_rules)(const struct executor *e, struct sbx_policy *p, bool compile);
 	/* System calls the runtime needs beyond executor_base_syscalls, and
 	 * how many threads (tasks) a program may have; 1 = none. */
 	const char *const *run_syscalls;
 	size_t nrun_syscalls;
+	/* Calls that fail with EACCES rather than kill (sbx_policy_refuse_
+	 * syscalls): probes the runtime makes and copes with. */
+	const char *const *refused_syscalls;
+	size_t nrefused_syscalls;
 	int max_threads;
+	/* A shell: it may start processes and execute programs the policy
+	 * lets it read (its own commands). */
+	bool processes;
+	/* What the compiler reads beyond the compile policy (its
+	 * configuration under /etc). */
+	const struct sbx_fs_rule *compile_rules;
+	size_t ncompile_rules;
+	/* A compiler that reserves address space it never touches (a JVM):
+	 * no address-space limit, it bounds its own heap. */
+	bool compile_unlimited_address_space;
+	/* Compiled, but into files the runtime loads (Java's classes), not
+	 * one binary that a cache could keep. */
+	bool no_binary;
 	bool compiled;
 };
 
@@ -43,12 +80,16 @@ struct executor_def {
 	const char *test_program;   /* self-test: echoes stdin, only under the right standard */
 	uint64_t address_grace_kib; /* 0 = no address-space limit */
 	const struct family_ops *ops;
+	/* The name reported to the site when it is not command: every Java
+	 * is "javac" to DMOJ, whatever its runtime key. */
+	const char *report_as;
 };
 
 struct executor {
 	const struct executor_def *def;
-	char *path;	/* runtime as found (may be a symlink) */
-	char *realpath; /* the binary itself */
+	char *path;	 /* runtime as found (may be a symlink) */
+	char *realpath;	 /* the binary itself */
+	char *companion; /* a second binary of the runtime (Java's VM), or NULL */
 	int version[4];
 	size_t nversion;
 	char version_str[64];
@@ -80,6 +121,16 @@ extern const size_t executor_base_syscalls_count;
 int executor_run_compiler(const struct executor *e, char *const *argv, const char *dir,
 			  double time_limit, struct program *out, char *err, size_t errlen);
 
+/* Can the sandbox user execute this binary (a real ELF file, readable and
+ * executable by others along its whole path)? Fills why when not. */
+bool executor_runnable(const char *real, char *why, size_t whylen);
+/* The first program of that name on PATH (then /usr/local/bin, /usr/bin,
+ * /bin) that the sandbox user can run; NULL with why filled. */
+char *executor_search_path(const char *name, char *why, size_t whylen);
+
+/* Compiler output from fd, cut at limit characters with a note. */
+char *executor_read_log(int fd, long limit);
+
 /* The environment programs run with. */
 char **executor_run_env(const struct executor *e, const char *dir, bool unbuffered);
 /* The base name of the source and binary: the problem code when it is a
@@ -89,6 +140,16 @@ char *executor_stem(const char *code);
 /* Writes the main and extra sources into the working folder. */
 int executor_write_sources(const struct executor *e, const struct compile_request *req,
 			   const char *main_name, char *err, size_t errlen);
+/* A compiler of one source into one native binary in the working folder,
+ * named out->path: src is the main source's file name there. */
+typedef int (*native_compile_fn)(const struct executor *e, const struct compile_request *req,
+				 const char *src, struct program *out, char *err, size_t errlen);
+/* The prepare of a language compiled to a native binary named after the
+ * problem: writes the sources as <stem>.<ext>, copies req->binary or
+ * compiles, and runs the result as ./<stem>. */
+int executor_prepare_native(const struct executor *e, const struct compile_request *req,
+			    native_compile_fn compile, struct program *out, char *err,
+			    size_t errlen);
 /* Copies a file (a cached binary) to dst, executable. */
 int executor_copy_binary(const char *src, const char *dst, char *err, size_t errlen);
 /* The last occurrence of marker in text, or NULL. */

@@ -97,11 +97,19 @@ static const struct sbx_fs_rule compile_rules[] = {
 };
 
 /* Beyond the base set: the driver starts the compiler proper, the
- * assembler and the linker, and they make and rename files. */
+ * assembler and the linker, and they make and rename files; javac's JVM
+ * names its threads (prctl PR_SET_NAME only) and makes a connected pair
+ * of local sockets to interrupt its own blocking reads (socketpair: no
+ * address, nothing outside to reach). */
 static const char *const compile_syscalls[] = {
-    "pipe",	   "pipe2",	      "wait4",	   "waitid",   "execve",
-    "fchmod",	   "fallocate",	      "fadvise64", "statfs",   "fstatfs",
-    "getpriority", "copy_file_range", "sendfile",  "getxattr", "lgetxattr"};
+    "pipe",	 "pipe2",     "wait4",	   "waitid",  "execve",	     "fchmod",
+    "fallocate", "fadvise64", "statfs",	   "fstatfs", "getpriority", "copy_file_range",
+    "sendfile",	 "getxattr",  "lgetxattr", "prctl",   "socketpair"};
+
+/* Probes a compiler makes and copes with when they fail: the C library
+ * asks nscd for the user's name over a local socket (javac looks it up),
+ * and javac checks whether IPv6 is available. */
+static const char *const compile_refused[] = {"socket"};
 
 /* Processes and threads of one compile. */
 #define COMPILE_TASKS 64
@@ -191,6 +199,32 @@ out:
 	return ret;
 }
 
+int executor_prepare_native(const struct executor *e, const struct compile_request *req,
+			    native_compile_fn compile, struct program *out, char *err,
+			    size_t errlen)
+{
+	char *stem = executor_stem(req->name);
+	char *src = xasprintf("%s.%s", stem, e->def->ext);
+	int ret = PREPARE_INTERNAL;
+	if (executor_write_sources(e, req, src, err, errlen) < 0)
+		goto out;
+	out->path = path_join(req->dir, stem);
+	if (req->binary)
+		ret = executor_copy_binary(req->binary, out->path, err, errlen) < 0
+			  ? PREPARE_INTERNAL
+			  : PREPARE_OK;
+	else
+		ret = compile(e, req, src, out, err, errlen);
+	if (ret == PREPARE_OK) {
+		out->argv = strv_new(stem, NULL);
+		out->envp = executor_run_env(e, req->dir, req->unbuffered);
+	}
+out:
+	free(src);
+	free(stem);
+	return ret;
+}
+
 char **executor_run_env(const struct executor *e, const char *dir, bool unbuffered)
 {
 	char *home = xasprintf("HOME=%s", dir);
@@ -204,7 +238,7 @@ char **executor_run_env(const struct executor *e, const char *dir, bool unbuffer
 
 /* Compiler output past the configured limit is cut, with a note, rather
  * than replaced: the first errors are the useful ones. */
-static char *read_log(int fd, long limit)
+char *executor_read_log(int fd, long limit)
 {
 	const char *data;
 	size_t len;
@@ -235,9 +269,15 @@ static struct sbx_policy *compile_policy(const struct executor *e, const char *d
 	}
 	sbx_policy_add(p, SBX_TREE, prefix, false);
 	free(prefix);
+	const struct family_ops *ops = e->def->ops;
+	if (ops->compile_rules)
+		sbx_policy_add_rules(p, ops->compile_rules, ops->ncompile_rules);
+	if (ops->runtime_rules)
+		ops->runtime_rules(e, p, true);
 	sbx_policy_add(p, SBX_TREE, dir, true);
 	sbx_policy_allow_syscalls(p, executor_base_syscalls, executor_base_syscalls_count);
 	sbx_policy_allow_syscalls(p, compile_syscalls, ARRAY_LEN(compile_syscalls));
+	sbx_policy_refuse_syscalls(p, compile_refused, ARRAY_LEN(compile_refused));
 	sbx_policy_set_threads(p, COMPILE_TASKS);
 	sbx_policy_set_processes(p, true, true);
 	return p;
@@ -275,7 +315,8 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	spec.limits.output_bytes = (uint64_t)128 << 20;
 	spec.limits.open_files = 256;
 	spec.limits.stack_kib = 64 << 10;
-	spec.limits.address_space_kib = COMPILE_ADDRESS_SPACE_KIB;
+	spec.limits.address_space_kib =
+	    e->def->ops->compile_unlimited_address_space ? 0 : COMPILE_ADDRESS_SPACE_KIB;
 	struct sbx_policy *policy = compile_policy(e, dir);
 	spec.policy = policy;
 	struct sbx_result res;
@@ -294,7 +335,7 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 		close(fd);
 		return PREPARE_INTERNAL;
 	}
-	out->compile_log = read_log(fd, s->compiler_output_limit);
+	out->compile_log = executor_read_log(fd, s->compiler_output_limit);
 	close(fd);
 	if (res.tle) {
 		free(out->compile_log);
@@ -358,6 +399,9 @@ void program_spec(const struct program *p, double time, uint64_t memory_kib, dou
 		  uint64_t output_limit, struct sbx_spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
+	if (p->memory_arg > 0 && p->exe->def->ops->memory_arg)
+		p->exe->def->ops->memory_arg(p->argv[p->memory_arg], PROGRAM_MEMORY_ARG,
+					     memory_kib);
 	spec->path = p->path;
 	spec->argv = p->argv;
 	spec->envp = p->envp;
@@ -372,6 +416,10 @@ void program_spec(const struct program *p, double time, uint64_t memory_kib, dou
 	spec->policy = p->policy;
 }
 
+/* How much of the end of stderr a runtime's feedback parser sees by
+ * default: a traceback's last lines, not megabytes a program printed. */
+#define FEEDBACK_TAIL 4096
+
 const char *executor_last_match(const char *text, size_t len, const char *marker)
 {
 	size_t m = strlen(marker);
@@ -385,6 +433,11 @@ void executor_feedback(const struct executor *e, const char *text, size_t len, c
 		       size_t buflen)
 {
 	buf[0] = '\0';
+	size_t tail = e->def->ops->feedback_tail ? e->def->ops->feedback_tail : FEEDBACK_TAIL;
+	if (len > tail) {
+		text += len - tail;
+		len = tail;
+	}
 	if (e->def->ops->feedback)
 		e->def->ops->feedback(text, len, buf, buflen);
 }

@@ -154,6 +154,6 @@ static const char *const search_py3[] = {"python3", NULL};
 
 const struct executor_def python_executors[] = {
     {"PY3", "python3", search_py3, "py", NULL, "import sys\nsys.stdout.write(sys.stdin.read())\n",
-     131072, &python_ops},
+     131072, &python_ops, NULL},
 };
 const size_t python_executors_count = ARRAY_LEN(python_executors);

@@ -9,7 +9,7 @@
  * Self-tests run in parallel, one forked process per executor, each
  * compiling and running its echo program in the sandbox. A success is
  * cached in the cache folder keyed by the runtime binary's path and mtime
- * and the judge's version, so a restart does not recompile eight programs.
+ * and the judge's version, so a restart recompiles nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +28,7 @@
 #define JUDGE_VERSION "dev"
 #endif
 
-static const struct executor_def *all_defs[32];
+static const struct executor_def *all_defs[64];
 static size_t nall;
 static struct executor *execs; /* every known def, usable or not */
 static size_t nexecs;
@@ -37,11 +37,17 @@ static size_t nusable;
 
 static void collect_defs(void)
 {
+	static const struct {
+		const struct executor_def *defs;
+		const size_t *count;
+	} families[] = {
+	    {gcc_executors, &gcc_executors_count},
+	    {python_executors, &python_executors_count},
+	};
 	nall = 0;
-	for (size_t i = 0; i < gcc_executors_count; i++)
-		all_defs[nall++] = &gcc_executors[i];
-	for (size_t i = 0; i < python_executors_count; i++)
-		all_defs[nall++] = &python_executors[i];
+	for (size_t f = 0; f < ARRAY_LEN(families); f++)
+		for (size_t i = 0; i < *families[f].count && nall < ARRAY_LEN(all_defs); i++)
+			all_defs[nall++] = &families[f].defs[i];
 }
 
 static bool in_strv(char *const *v, const char *s)
@@ -52,8 +58,7 @@ static bool in_strv(char *const *v, const char *s)
 	return false;
 }
 
-/* Can the sandbox user (nobody when we are root) execute this binary? */
-static bool runnable_by_sandbox(const char *real, char *why, size_t whylen)
+bool executor_runnable(const char *real, char *why, size_t whylen)
 {
 	struct stat st;
 	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -89,7 +94,7 @@ static bool runnable_by_sandbox(const char *real, char *why, size_t whylen)
 	return true;
 }
 
-static char *search_path(const char *name, char *why, size_t whylen)
+char *executor_search_path(const char *name, char *why, size_t whylen)
 {
 	const char *env = getenv("PATH");
 	struct strbuf dirs = STRBUF_INIT;
@@ -102,7 +107,7 @@ static char *search_path(const char *name, char *why, size_t whylen)
 			continue;
 		char *cand = path_join(d, name);
 		char *real = realpath(cand, NULL);
-		if (real && runnable_by_sandbox(real, last, sizeof(last)))
+		if (real && executor_runnable(real, last, sizeof(last)))
 			found = cand;
 		else
 			free(cand);
@@ -114,9 +119,12 @@ static char *search_path(const char *name, char *why, size_t whylen)
 	return found;
 }
 
-static char *find_runtime(const struct exec_settings *s, const struct executor_def *d, char *why,
-			  size_t whylen)
+static char *find_runtime(struct executor *e, char *why, size_t whylen)
 {
+	const struct exec_settings *s = e->settings;
+	const struct executor_def *d = e->def;
+	if (d->ops->locate)
+		return d->ops->locate(e, why, whylen) ? e->path : NULL;
 	if (s->runtime) {
 		const json_t *v = json_object_get(s->runtime, d->command);
 		const char *key = d->command;
@@ -134,39 +142,44 @@ static char *find_runtime(const struct exec_settings *s, const struct executor_d
 			errf(why, whylen, "runtime %s: %s: %s", key, path, strerror(errno));
 			return NULL;
 		}
-		bool ok = runnable_by_sandbox(real, why, whylen);
+		bool ok = executor_runnable(real, why, whylen);
 		free(real);
 		return ok ? xstrdup(path) : NULL;
 	}
 	for (size_t i = 0; d->search[i]; i++) {
-		char *p = search_path(d->search[i], why, whylen);
+		char *p = executor_search_path(d->search[i], why, whylen);
 		if (p)
 			return p;
 	}
 	return NULL;
 }
 
-/* Runs `path flag` (a trusted probe, outside the policy) and returns its
- * output. */
-static char *probe_output(const char *path, const char *flag)
+/* Runs `path flag`, or the bare runtime with input on stdin (a trusted
+ * probe, outside the policy), and returns its output. */
+static char *probe_output(const char *path, const char *flag, const char *input)
 {
 	int fd = memfd_create("probe", MFD_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	char *argv[] = {(char *)path, (char *)flag, NULL};
+	char err[256];
+	int in = -1;
+	if (input && (in = memfd_from("probe-in", input, strlen(input), err, sizeof(err))) < 0) {
+		close(fd);
+		return NULL;
+	}
+	char *argv[] = {(char *)path, input ? NULL : (char *)flag, NULL};
 	char *envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C", NULL};
 	struct sbx_spec spec = {0};
 	spec.path = path;
 	spec.argv = argv;
 	spec.envp = envp;
 	spec.cwd = "/";
-	spec.stdin_fd = -1;
+	spec.stdin_fd = in;
 	spec.stdout_fd = spec.stderr_fd = fd;
 	spec.limits.cpu = 10;
 	spec.limits.wall = 20;
 	spec.limits.output_bytes = 1 << 20;
 	struct sbx_result res;
-	char err[256];
 	char *out = NULL;
 	if (sbx_run(&spec, &res, 1, err, sizeof(err)) == 0 && res.exited && !res.exit_code) {
 		const char *data;
@@ -177,14 +190,34 @@ static char *probe_output(const char *path, const char *flag)
 		}
 	}
 	close(fd);
+	if (in >= 0)
+		close(in);
 	return out;
+}
+
+/* Where DMOJ's version pattern starts: the first number followed by a dot
+ * and a digit ("perl 5, version 36 ... v5.36.0" is 5.36.0), else the first
+ * number at all (javac 21, gcc -dumpversion's 12). */
+static const char *version_start(const char *text)
+{
+	const char *first = NULL;
+	for (const char *p = text; *p; p++) {
+		if (!(*p >= '0' && *p <= '9') || (p > text && p[-1] >= '0' && p[-1] <= '9'))
+			continue;
+		if (!first)
+			first = p;
+		const char *q = p;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q[0] == '.' && q[1] >= '0' && q[1] <= '9')
+			return p;
+	}
+	return first ? first : text + strlen(text);
 }
 
 static void parse_version(struct executor *e, const char *text)
 {
-	const char *p = text;
-	while (*p && !(*p >= '0' && *p <= '9'))
-		p++;
+	const char *p = version_start(text);
 	e->nversion = 0;
 	while (*p >= '0' && *p <= '9' && e->nversion < ARRAY_LEN(e->version)) {
 		e->version[e->nversion++] = (int)strtol(p, (char **)&p, 10);
@@ -197,7 +230,7 @@ static void parse_version(struct executor *e, const char *text)
 		sb_addf(&sb, "%s%d", i ? "." : "", e->version[i]);
 	snprintf(e->version_str, sizeof(e->version_str), "%s", sb.buf ? sb.buf : "");
 	sb_free(&sb);
-	snprintf(e->runtime_version, sizeof(e->runtime_version), "%s %s", e->def->command,
+	snprintf(e->runtime_version, sizeof(e->runtime_version), "%s %s", executor_runtime_name(e),
 		 e->version_str);
 }
 
@@ -341,6 +374,9 @@ static void selftest_child(struct executor *e, struct selftest_report *r)
 		snprintf(r->message, sizeof(r->message), "time limit exceeded");
 	else if (res.mle)
 		snprintf(r->message, sizeof(r->message), "memory limit exceeded");
+	else if (res.denied)
+		snprintf(r->message, sizeof(r->message), "stopped by the sandbox: %s",
+			 res.feedback);
 	else if (!res.exited || res.exit_code)
 		snprintf(r->message, sizeof(r->message), "%s %d; stderr: %.150s",
 			 res.exited ? "exit code" : "signal",
@@ -471,7 +507,7 @@ int executors_init(const struct exec_settings *s)
 			snprintf(e->problem, sizeof(e->problem), "excluded on the command line");
 			continue;
 		}
-		e->path = find_runtime(s, e->def, e->problem, sizeof(e->problem));
+		e->path = find_runtime(e, e->problem, sizeof(e->problem));
 		if (!e->path)
 			continue;
 		e->realpath = realpath(e->path, NULL);
@@ -482,11 +518,17 @@ int executors_init(const struct exec_settings *s)
 			sbx_policy_add_rules(e->run_policy, e->def->ops->run_rules,
 					     e->def->ops->nrun_rules);
 		sbx_policy_add(e->run_policy, SBX_FILE, e->realpath, false);
+		if (e->def->ops->runtime_rules)
+			e->def->ops->runtime_rules(e, e->run_policy, false);
 		sbx_policy_allow_syscalls(e->run_policy, executor_base_syscalls,
 					  executor_base_syscalls_count);
 		sbx_policy_allow_syscalls(e->run_policy, e->def->ops->run_syscalls,
 					  e->def->ops->nrun_syscalls);
+		sbx_policy_refuse_syscalls(e->run_policy, e->def->ops->refused_syscalls,
+					   e->def->ops->nrefused_syscalls);
 		sbx_policy_set_threads(e->run_policy, e->def->ops->max_threads);
+		if (e->def->ops->processes)
+			sbx_policy_set_processes(e->run_policy, true, true);
 		add_extra_fs(e);
 		if (!s->skip_selftest && from_cache(cache, e))
 			continue;
@@ -498,7 +540,8 @@ int executors_init(const struct exec_settings *s)
 				break;
 			}
 		if (!e->nversion) {
-			char *v = probe_output(e->path, e->def->ops->version_flag);
+			char *v = probe_output(e->path, e->def->ops->version_flag,
+					       e->def->ops->version_input);
 			parse_version(e, v ? v : "");
 			free(v);
 		}
@@ -515,8 +558,8 @@ int executors_init(const struct exec_settings *s)
 		if (e->path && e->selftest_ok) {
 			usable[nusable++] = e;
 			if (!s->quiet)
-				log_info("executor %s: %s %s (%s)%s", e->def->key, e->def->command,
-					 e->version_str, e->path,
+				log_info("executor %s: %s %s (%s)%s", e->def->key,
+					 executor_runtime_name(e), e->version_str, e->path,
 					 e->selftest_cached ? ", self-test cached" : "");
 		} else if (e->path || s->only) {
 			/* a runtime that exists but does not work deserves a warning;
@@ -539,6 +582,7 @@ void executors_free(void)
 	for (size_t i = 0; i < nexecs; i++) {
 		free(execs[i].path);
 		free(execs[i].realpath);
+		free(execs[i].companion);
 		sbx_policy_free(execs[i].run_policy);
 	}
 	free(execs);
@@ -593,7 +637,7 @@ const char *executor_key(const struct executor *e)
 
 const char *executor_runtime_name(const struct executor *e)
 {
-	return e->def->command;
+	return e->def->report_as ? e->def->report_as : e->def->command;
 }
 
 const char *executor_version(const struct executor *e)
@@ -627,6 +671,11 @@ bool executor_compiled(const struct executor *e)
 	return e->def->ops->compiled;
 }
 
+bool executor_cacheable(const struct executor *e)
+{
+	return e->def->ops->compiled && !e->def->ops->no_binary;
+}
+
 json_t *executors_handshake(void)
 {
 	json_t *o = json_object();
@@ -635,7 +684,8 @@ json_t *executors_handshake(void)
 		json_t *v = json_array();
 		for (size_t j = 0; j < e->nversion; j++)
 			json_array_append_new(v, json_integer(e->version[j]));
-		json_object_set_new(o, e->def->key, json_pack("[[s, o]]", e->def->command, v));
+		json_object_set_new(o, e->def->key,
+				    json_pack("[[s, o]]", executor_runtime_name(e), v));
 	}
 	return o;
 }
@@ -644,11 +694,12 @@ char *executors_autoconf(void)
 {
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "runtime:\n");
-	const char *seen[32];
+	const char *seen[64];
 	size_t nseen = 0;
 	for (size_t i = 0; i < nusable; i++) {
 		const struct executor *e = usable[i];
-		const char *name = e->def->search[0];
+		/* a runtime found its own way (a JDK) is named by its key */
+		const char *name = e->def->ops->locate ? e->def->command : e->def->search[0];
 		bool dup = false;
 		for (size_t j = 0; j < nseen; j++)
 			dup |= !strcmp(seen[j], name);

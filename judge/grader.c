@@ -46,8 +46,6 @@
 /* No site frame holds more than 8 MiB: a larger output_prefix_length is
  * cut here, before it crosses the event pipe. */
 #define MAX_OUTPUT_PREFIX ((size_t)8 << 20)
-/* How much of stderr is searched for an exception name. */
-#define STDERR_TAIL 4096
 /* A checker's stdout is its feedback; more than this is a broken checker. */
 #define CHECKER_OUTPUT_LIMIT ((uint64_t)16 << 20)
 
@@ -425,8 +423,8 @@ static int submission_flags(struct grading *g, const struct sbx_result *res, con
 		}
 	}
 	if ((flags & (ST_RTE | ST_IR)) && !res->denied) {
-		size_t tail = elen > STDERR_TAIL ? STDERR_TAIL : elen;
-		executor_feedback(g->exe, edata + elen - tail, tail, feedback, fblen);
+		/* the executor searches as much of it as its runtime needs */
+		executor_feedback(g->exe, edata, elen, feedback, fblen);
 		if (executor_feedback_is_memory(feedback)) {
 			/* the runtime ran into the address-space limit */
 			flags = (flags & ~(ST_RTE | ST_IR)) | ST_MLE;

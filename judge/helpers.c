@@ -403,7 +403,7 @@ int helper_get(struct helper_set *hs, const struct problem_program *pp, const st
 	    .time_limit = pp->compiler_time_limit > 0 ? pp->compiler_time_limit
 						      : hs->env->cfg->generator_compiler_time_limit,
 	};
-	if (executor_compiled(h->exe) && (cdir = cache_dir(hs)) &&
+	if (executor_cacheable(h->exe) && (cdir = cache_dir(hs)) &&
 	    (hash = request_hash(h->exe, &req)))
 		cached = cache_lookup(cdir, hash);
 	req.binary = cached;
@@ -453,6 +453,9 @@ void helper_exec_init(struct helper_exec *x, const struct helper_set *hs, const 
 		      char *const *args, double time, long memory_kib, uint64_t output_limit)
 {
 	size_t n = 0, cap = 0;
+	/* first: the spec writes the memory limit into the program's argv
+	 * where its runtime takes it as an argument */
+	program_spec(&h->prog, time, (uint64_t)memory_kib, 3, output_limit, &x->spec);
 	x->argv = NULL;
 	for (size_t i = 0; h->prog.argv[i]; i++)
 		helper_argv_push(&x->argv, &n, &cap, h->prog.argv[i]);
@@ -460,7 +463,6 @@ void helper_exec_init(struct helper_exec *x, const struct helper_set *hs, const 
 		helper_argv_push(&x->argv, &n, &cap, args[i]);
 	x->policy = sbx_policy_copy(h->prog.policy);
 	sbx_policy_add(x->policy, SBX_TREE, hs->data_dir, false);
-	program_spec(&h->prog, time, (uint64_t)memory_kib, 3, output_limit, &x->spec);
 	x->spec.argv = x->argv;
 	x->spec.policy = x->policy;
 }
