@@ -1,11 +1,14 @@
 /*
- * The GCC family: C, C11, CPP03, CPP11, CPP14, CPP17, CPP20.
+ * The GCC family: C, C11, CPP03, CPP11, CPP14, CPP17, CPP20, and the two
+ * other languages DMOJ builds with the same GCC command line, F95
+ * (gfortran) and ADA (gnatmake, which drives gcc, gnatbind and gnatlink).
  *
  * The command line follows DMOJ's so that a submission that compiled
  * there compiles here with the same warnings: -Wall, -DONLINE_JUDGE, -O2,
  * -lm, -march=native, the language standard, at most 5 errors, stripped
- * output. The runtime names (gcc, gcc11, g++, g++11, g++14, g++17, g++20)
- * are DMOJ's, which sites show next to each submission.
+ * output. The runtime names (gcc, gcc11, g++, g++11, g++14, g++17, g++20,
+ * gfortran, gnatmake) are DMOJ's, which sites show next to each
+ * submission.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,9 +77,11 @@ static int gcc_compile(const struct executor *e, const struct compile_request *r
 	strv_push(&argv, &n, &cap, "-march=native");
 	for (size_t i = 0; req->flags && req->flags[i]; i++)
 		strv_push(&argv, &n, &cap, req->flags[i]);
-	char *std = xasprintf("-std=%s", e->def->std);
-	strv_push(&argv, &n, &cap, std);
-	free(std);
+	if (e->def->std) {
+		char *std = xasprintf("-std=%s", e->def->std);
+		strv_push(&argv, &n, &cap, std);
+		free(std);
+	}
 	strv_push(&argv, &n, &cap, "-fmax-errors=5");
 	strv_push(&argv, &n, &cap, "-s");
 	strv_push(&argv, &n, &cap, "-o");
@@ -129,8 +134,35 @@ static const struct family_ops gcc_ops = {
     .compiled = true,
 };
 
+/* gnatmake has no -dumpfullversion; its --version says "GNATMAKE 12.2.0" */
+static const struct family_ops gnat_ops = {
+    .version_flag = "--version",
+    .prepare = gcc_prepare,
+    .feedback = NULL,
+    .max_threads = NATIVE_THREADS,
+    .compiled = true,
+};
+
 static const char *const search_gcc[] = {"gcc", NULL};
 static const char *const search_gxx[] = {"g++", NULL};
+static const char *const search_gfortran[] = {"gfortran", NULL};
+static const char *const search_gnatmake[] = {"gnatmake", NULL};
+
+/* Fortran has no version to check: the program only echoes a line (a
+ * character(100) is written padded with blanks, which the self-test
+ * ignores as DMOJ's does). */
+static const char echo_f95[] = "character(100) :: line\n"
+			       "read(*,'(A)') line\n"
+			       "write(*,'(A)') line\n"
+			       "end\n";
+/* GNAT names the file after the unit; a procedure named otherwise only
+ * warns, so the program can keep any name. It prints the expected line
+ * rather than echoing, as DMOJ's does. */
+static const char hello_ada[] = "with Ada.Text_IO; use Ada.Text_IO;\n"
+				"procedure Hello is\n"
+				"begin\n"
+				"   Put_Line (\"echo: Hello, World!\");\n"
+				"end Hello;\n";
 
 /* Native programs reserve little address space beyond what they use; the
  * grace covers libc's arenas and the loader. */
@@ -151,5 +183,7 @@ const struct executor_def gcc_executors[] = {
      &gcc_ops, NULL},
     {"CPP20", "g++20", search_gxx, "cpp", "c++20", ECHO_CPP("__cplusplus == 202002L"), NATIVE_GRACE,
      &gcc_ops, NULL},
+    {"F95", "gfortran", search_gfortran, "f95", NULL, echo_f95, NATIVE_GRACE, &gcc_ops, NULL},
+    {"ADA", "gnatmake", search_gnatmake, "adb", NULL, hello_ada, NATIVE_GRACE, &gnat_ops, NULL},
 };
 const size_t gcc_executors_count = ARRAY_LEN(gcc_executors);
