@@ -43,6 +43,7 @@ static void collect_defs(void)
 	} families[] = {
 	    {gcc_executors, &gcc_executors_count},
 	    {python_executors, &python_executors_count},
+	    {native_executors, &native_executors_count},
 	};
 	nall = 0;
 	for (size_t f = 0; f < ARRAY_LEN(families); f++)
