@@ -108,6 +108,8 @@ extern const struct executor_def python_executors[];
 extern const size_t python_executors_count;
 extern const struct executor_def native_executors[];
 extern const size_t native_executors_count;
+extern const struct executor_def script_executors[];
+extern const size_t script_executors_count;
 
 /* File-system rules every program needs (shared libraries, locale, ...). */
 extern const struct sbx_fs_rule executor_base_rules[];

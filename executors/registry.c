@@ -44,6 +44,7 @@ static void collect_defs(void)
 	    {gcc_executors, &gcc_executors_count},
 	    {python_executors, &python_executors_count},
 	    {native_executors, &native_executors_count},
+	    {script_executors, &script_executors_count},
 	};
 	nall = 0;
 	for (size_t f = 0; f < ARRAY_LEN(families); f++)
