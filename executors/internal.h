@@ -106,6 +106,8 @@ extern const struct executor_def gcc_executors[];
 extern const size_t gcc_executors_count;
 extern const struct executor_def python_executors[];
 extern const size_t python_executors_count;
+extern const struct executor_def java_executors[];
+extern const size_t java_executors_count;
 extern const struct executor_def native_executors[];
 extern const size_t native_executors_count;
 extern const struct executor_def script_executors[];

@@ -43,6 +43,7 @@ static void collect_defs(void)
 	} families[] = {
 	    {gcc_executors, &gcc_executors_count},
 	    {python_executors, &python_executors_count},
+	    {java_executors, &java_executors_count},
 	    {native_executors, &native_executors_count},
 	    {script_executors, &script_executors_count},
 	};
