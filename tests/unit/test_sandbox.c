@@ -394,6 +394,22 @@ static void test_policy_files(void **state)
 	sbx_policy_free(p);
 }
 
+/* A policy the sandbox refuses: nothing starts, err says why. */
+static void expect_bad_policy(struct sbx_policy *p, const char *why)
+{
+	char *argv[] = {"probe", "exit", "0", NULL};
+	struct sbx_spec s;
+	struct run r;
+	spec_init(&s, argv);
+	s.policy = p;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.err, why));
+	assert_false(r.res.started);
+	free(r.out);
+}
+
 static void test_refused_call_is_named(void **state)
 {
 	struct sbx_policy *p = probe_policy();
@@ -406,16 +422,7 @@ static void test_refused_call_is_named(void **state)
 	/* a policy naming a call that does not exist is refused whole */
 	const char *bad[] = {"no_such_call"};
 	sbx_policy_allow_syscalls(p, bad, 1);
-	char *argv[] = {"probe", "exit", "0", NULL};
-	struct sbx_spec s;
-	spec_init(&s, argv);
-	s.policy = p;
-	memset(&r, 0, sizeof(r));
-	run_spec(&s, &r);
-	assert_int_equal(r.rc, -1);
-	assert_non_null(strstr(r.err, "no_such_call"));
-	assert_false(r.res.started);
-	free(r.out);
+	expect_bad_policy(p, "no_such_call");
 	sbx_policy_free(p);
 }
 
@@ -444,15 +451,7 @@ static void test_refused_and_narrowed_calls(void **state)
 	/* a call the tracer checks cannot simply fail */
 	const char *bad[] = {"openat"};
 	sbx_policy_refuse_syscalls(p, bad, 1);
-	char *argv[] = {"probe", "exit", "0", NULL};
-	struct sbx_spec s;
-	spec_init(&s, argv);
-	s.policy = p;
-	memset(&r, 0, sizeof(r));
-	run_spec(&s, &r);
-	assert_int_equal(r.rc, -1);
-	assert_non_null(strstr(r.err, "openat cannot be refused"));
-	free(r.out);
+	expect_bad_policy(p, "openat cannot be refused");
 	sbx_policy_free(p);
 }
 
