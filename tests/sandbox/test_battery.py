@@ -28,7 +28,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
-from judgetest import PROBLEMS, JudgeCase, main, write  # noqa: E402
+from judgetest import JUDGE, PROBLEMS, JudgeCase, main, write  # noqa: E402
 
 ROOT = os.geteuid() == 0
 SANDBOX_UID = pwd.getpwnam("nobody").pw_uid if ROOT else os.geteuid()
@@ -84,6 +84,12 @@ HOSTILE = [
     ("python reads and writes", "py_files.py", {}),
     ("python memory bomb", "py_memory.py", {}),
     ("python output flood", "py_flood.py", {}),
+    ("java reads and writes", "java_files.java", {}),
+    ("java socket", "java_socket.java", {}),
+    ("java ProcessBuilder", "java_process.java", {}),
+    ("java heap bomb", "java_memory.java", {}),
+    ("java native memory bomb", "java_native_memory.java", {}),
+    ("java thread bomb", "java_threads.java", {}),
 ]
 # system calls refused outright, with arguments that would do harm
 CALLS = [
@@ -117,8 +123,11 @@ FRIENDLY = [
     ("its own files, /dev/null, time zone", "files.c"),
     ("ordinary Python", "py_ordinary.py"),
     ("a million lines from Python", "py_print_lot.py"),
+    ("ordinary Java", "java_ordinary.java"),
 ]
-LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3"}
+# Java: whichever JDK the judge found (JAVA is the newest); its programs
+# are skipped on a machine without one.
+LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA"}
 
 
 def parse_header(text):
@@ -186,6 +195,15 @@ class Battery(JudgeCase):
                 os.setgid(SANDBOX_UID)
                 os.setuid(SANDBOX_UID)
         cls.canary = subprocess.Popen(["/bin/sleep", "100000"], preexec_fn=pre)
+        cls.languages = cls.usable_languages()
+
+    @classmethod
+    def usable_languages(cls):
+        """The executor keys the judge can grade on this machine."""
+        p = subprocess.run([JUDGE, "-c", cls.config, "--no-ansi", "executors"],
+                           capture_output=True, timeout=300)
+        return {line.split()[0] for line in p.stdout.decode().splitlines()
+                if len(line.split()) > 1 and line.split()[1] == "ok"}
 
     @classmethod
     def tearDownClass(cls):
@@ -212,6 +230,8 @@ class Battery(JudgeCase):
             text = self.substitute(f.read(), subs)
         verdict, feedback, problem = parse_header(text)
         lang = LANG[os.path.splitext(name)[1]]
+        if lang not in self.languages:
+            self.skipTest("no %s executor on this machine" % lang)
         src = self.source(re.sub(r"\W", "_", name) + os.path.splitext(name)[1], text)
         rc, out, err = self.judge("submit", problem, lang, src, "-t", str(time), "-m",
                                   str(memory), "--json", timeout=300)
