@@ -158,10 +158,10 @@ static bool consider(const char *javac, struct jdk *out)
 	}
 	char *home = jdk_home(real);
 	out->major = jdk_major(home);
-	out->javac = xstrdup(javac);
+	out->javac = out->major > 0 ? xstrdup(javac) : NULL;
 	free(home);
 	free(real);
-	return out->major > 0;
+	return out->javac != NULL;
 }
 
 /* Without a config: `javac` on PATH (the machine's default JDK, which wins
