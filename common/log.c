@@ -73,7 +73,9 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	sb_addf(&sb, "%s.%03ld ", when, ts.tv_nsec / 1000000);
 	if (lg.ansi)
 		sb_adds(&sb, colours[lvl]);
-	sb_addf(&sb, "%-5s", names[lvl]);
+	/* levels padded to one width only when a name follows, so that
+	 * named lines align and unnamed ones read "INFO: ..." */
+	sb_addf(&sb, lg.name[0] ? "%-5s" : "%s", names[lvl]);
 	if (lg.ansi && colours[lvl][0])
 		sb_adds(&sb, "\033[0m");
 	if (lg.name[0])
