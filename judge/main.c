@@ -4,6 +4,7 @@
  * host for the live judge).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_setup(NULL, debug, ansi && isatty(STDERR_FILENO));
+	/* a reader that goes away (`judge submit ... | head`) must not kill
+	 * the judge before it removes its working folders */
+	signal(SIGPIPE, SIG_IGN);
 	char err[1024];
 	if (log_file && log_set_file(log_file, err, sizeof(err)) < 0)
 		die(2, "%s", err);

@@ -81,6 +81,17 @@ class Samples(JudgeCase):
         self.assertEqual(doc["cases"][0]["status"], "RTE")
         self.assertEqual(doc["cases"][0]["feedback"], "std::runtime_error")
 
+    def test_reader_going_away_still_cleans_up(self):
+        """`judge submit ... | head -1`: the judge must not die of SIGPIPE
+        with its working folder left behind."""
+        cmd = [JUDGE, "-c", self.config, "--no-ansi", "submit", "aplusb", "C",
+               os.path.join(PROBLEMS, "aplusb/tests/ac_c/ac.c")]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        p.stdout.readline()
+        p.stdout.close()
+        self.assertEqual(p.wait(timeout=120), 0)
+        self.assert_temp_clean()
+
     def test_text_output_is_per_case(self):
         rc, out, err = self.judge("submit", "aplusb", "C11",
                                   os.path.join(PROBLEMS, "aplusb/tests/wa_overflow/wa.c"))
