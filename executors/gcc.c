@@ -10,6 +10,7 @@
  * gfortran, gnatmake) are DMOJ's, which sites show next to each
  * submission.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,8 +113,7 @@ static void gcc_feedback(const char *text, size_t len, char *buf, size_t buflen)
 	if (q >= end || *q != '\'' || q == s || q - s > 40)
 		return;
 	for (const char *c = s; c < q; c++)
-		if (!(*c == '_' || *c == ':' || (*c >= '0' && *c <= '9') ||
-		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != ':')
 			return;
 	snprintf(buf, buflen, "%.*s", (int)(q - s), s);
 }

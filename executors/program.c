@@ -3,6 +3,7 @@
  * sandbox and capturing its messages, the environment programs get, and
  * the sandbox description of a run.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -143,8 +144,7 @@ char *executor_stem(const char *code)
 	if (!code || !*code || strlen(code) > 64 || code[0] == '.' || code[0] == '-')
 		return xstrdup("submission");
 	for (const char *p = code; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
 			return xstrdup("submission");
 	return xstrdup(code);
 }

@@ -7,6 +7,7 @@
  * user site-packages, faster start), and -u when the problem is
  * unbuffered.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,8 +114,7 @@ static void py_feedback(const char *text, size_t len, char *buf, size_t buflen)
 		const char *le = nl ? nl : end;
 		if (le > line && line[0] != ' ' && line[0] != '\t') {
 			const char *q = line;
-			while (q < le && (*q == '_' || (*q >= '0' && *q <= '9') ||
-					  (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+			while (q < le && (isalnum((unsigned char)*q) || *q == '_'))
 				q++;
 			if ((q == le || *q == ':') && builtin_exception(line, (size_t)(q - line)))
 				snprintf(buf, buflen, "%.*s", (int)(q - line), line);

@@ -19,6 +19,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
+#include <ctype.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdlib.h>
@@ -42,8 +43,7 @@ static void shell_quote(struct strbuf *sb, const char *s)
 {
 	bool safe = *s != '\0';
 	for (const char *p = s; *p && safe; p++)
-		safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		       (*p >= '0' && *p <= '9') || strchr("_@%+=:,./-", *p);
+		safe = isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p);
 	if (safe) {
 		sb_adds(sb, s);
 		return;

@@ -23,6 +23,7 @@
  * The expected output is readable only by the judge except while a
  * checker or interactor (which run as the sandbox user) needs it.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -858,8 +859,7 @@ static bool plain_name(const char *s)
 	if (!*s || strlen(s) > 64)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
+		if (!isalnum((unsigned char)*s) && *s != '_')
 			return false;
 	return true;
 }
