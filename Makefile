@@ -10,7 +10,7 @@ PKGS := zlib openssl jansson libseccomp libcap yaml-0.1 libzip libpcre2-8
 VERSION := 0.1.0
 
 MODULES := common problems sandbox executors packet judge
-SRCS := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+SRCS := $(foreach m,$(MODULES),$(wildcard $(m)/*.c $(m)/*/*.c))
 OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/obj/judge/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -106,17 +106,17 @@ bench: all helpers $(BENCH_BINS)
 
 # The DMOJ compatibility layer for Python checkers goes next to the binary's
 # share folder, where the judge looks for it.
-PYCOMPAT := $(shell find judge/pycompat -name '*.py' | sort)
+PYCOMPAT := $(shell find judge/checkers/pycompat -name '*.py' | sort)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/judge $(DESTDIR)$(PREFIX)/bin/judge
-	for f in $(PYCOMPAT:judge/pycompat/%=%); do \
-		install -D -m 0644 judge/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/pycompat/$$f || exit 1; \
+	for f in $(PYCOMPAT:judge/checkers/pycompat/%=%); do \
+		install -D -m 0644 judge/checkers/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/checkers/pycompat/$$f || exit 1; \
 	done
 
 format:
-	clang-format -i $(SRCS) $(wildcard */*.h) $(UNIT_SRCS)
+	clang-format -i $(SRCS) $(wildcard */*.h */*/*.h) $(UNIT_SRCS)
 
 clean:
 	rm -rf build build-asan

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "judge/judge.h"
+#include "judge/frontends/frontends.h"
+
 
 #ifndef JUDGE_VERSION
 #define JUDGE_VERSION "dev"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "judge/checkers.h"
+#include "judge/checkers/checkers.h"
 
 /* Writes lines of ten numbers into a temporary file, about size bytes of
  * them when *lines is 0 (then *lines says how many), else exactly *lines;

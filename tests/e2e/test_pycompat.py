@@ -1,4 +1,4 @@
-"""The DMOJ compatibility layer for Python checkers (judge/pycompat): the
+"""The DMOJ compatibility layer for Python checkers (judge/checkers/pycompat): the
 built-in checkers it offers give DMOJ's verdicts on DMOJ's own examples,
 and judge_run_checker.py turns a check() call into the JSON the judge
 reads. Standard library only; the layer is imported from the source tree."""
@@ -11,7 +11,7 @@ import unittest
 
 from judgetest import ROOT
 
-LAYER = os.path.join(ROOT, "judge", "pycompat")
+LAYER = os.path.join(ROOT, "judge", "checkers", "pycompat")
 # no __pycache__ folders in the source tree
 sys.dont_write_bytecode = True
 sys.path.insert(0, LAYER)

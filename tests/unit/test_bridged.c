@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "judge/helpers.h"
+#include "judge/checkers/bridged.h"
+#include "judge/helpers/helpers.h"
+
 
 static struct problem_program program(const char *type, const char *format)
 {

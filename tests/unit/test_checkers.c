@@ -1,6 +1,6 @@
 /*
  * test_checkers: unit tests of the built-in output checkers
- * (judge/checkers.c) against the verdicts and points DMOJ's judge gives.
+ * (judge/checkers/builtin.c) against the verdicts and points DMOJ's judge gives.
  *
  * Every buffer handed to a checker is copied into a heap block of exactly
  * its length, without a terminating NUL, so that AddressSanitizer catches a
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "judge/checkers.h"
+#include "judge/checkers/checkers.h"
 
 #define CHECK_MARK "\xe2\x9c\x93" /* U+2713 */
 #define CROSS_MARK "\xe2\x9c\x97" /* U+2717 */

@@ -10,7 +10,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "judge/judge.h"
+#include "common/common.h"
+#include "judge/grading/verdict.h"
+
 
 static void test_codes(void **state)
 {

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "judge/judge.h"
+#include "common/common.h"
+#include "judge/grading/verdict.h"
+
 
 const char *verdict_code(int flags)
 {

@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "judge/judge.h"
+#include "judge/grading/grading.h"
 #include "sandbox/sandbox.h"
 
 /* Events are small (outputs are cut to their prefix, logs to their

@@ -22,7 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "judge/helpers.h"
+#include "judge/helpers/helpers.h"
+
 
 #ifndef JUDGE_VERSION
 #define JUDGE_VERSION "dev"

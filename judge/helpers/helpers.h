@@ -7,21 +7,18 @@
  *   judge's own executors, keeping the binary in the compiled-binary cache
  *   (keyed by a hash of everything that goes into it) across gradings, and
  *   describing a sandboxed run of it;
- * - bridged.c: the argument lists (args_format_string) and exit-code
- *   conventions (default, testlib, coci, peg) of checkers and interactors;
- * - generator.c: running a generator for a case, once per grading;
- * - pychecker.c: running a checker module written for DMOJ's Python judge
- *   through the compatibility layer in judge/pycompat.
+ * - generator.c: running a generator for a case, once per grading.
  *
- * Everything runs through sbx_run with an executor's policy, plus read
- * access to the grading's data folder (the case's files).
+ * How a checker's or interactor's run is read is the checkers' business
+ * (judge/checkers/). Everything runs through sbx_run with an executor's
+ * policy, plus read access to the grading's data folder (the case's
+ * files).
  */
 #ifndef JUDGE_HELPERS_H
 #define JUDGE_HELPERS_H
 
 #include "executors/executors.h"
-#include "judge/checkers.h"
-#include "judge/judge.h"
+#include "judge/grading/grading.h"
 #include "sandbox/sandbox.h"
 
 /* A prepared program of the problem. */
@@ -100,25 +97,6 @@ void helper_argv_push(char ***v, size_t *n, size_t *cap, const char *s);
 double helper_time_limit(const struct helper_set *hs, const struct problem_program *pp);
 long helper_memory_limit(const struct helper_set *hs, const struct problem_program *pp);
 
-/* ---- bridged.c ---- */
-
-enum bridged_role { BRIDGED_CHECKER, BRIDGED_INTERACTOR };
-/* Checks an args_format_string (NULL: the type's default) for unknown
- * placeholders and unbalanced quotes. */
-int bridged_check_format(const struct problem_program *pp, enum bridged_role role, char *err,
-			 size_t errlen);
-/* The argument list: the format with {input_file}, {output_file} and
- * {answer_file} put in, split the way a shell would. */
-char **bridged_args(const struct problem_program *pp, enum bridged_role role, const char *input,
-		    const char *output, const char *answer);
-/* Reads a finished checker or interactor run by its type's conventions.
- * Returns 0 with res filled, -1 with err filled for an internal error (a
- * crash, a timeout, exit code 3 of testlib, a broken partial line...). */
-int bridged_result(const struct helper *h, enum bridged_role role, const struct sbx_result *run,
-		   const char *out, size_t out_len, const char *errs, size_t errs_len,
-		   double points, double time, long memory_kib, struct checker_result *res,
-		   char *err, size_t errlen);
-
 /* ---- generator.c ---- */
 
 /* Generated data of a grading, one entry per distinct generator run. */
@@ -134,36 +112,5 @@ void generator_cache_free(struct generator_cache *gc);
  * (the case's `in` file is used then). */
 int generator_run(struct helper_set *hs, struct generator_cache *gc, const struct problem_case *pc,
 		  const char **input, const char **answer, char *err, size_t errlen);
-
-/* ---- pychecker.c ---- */
-
-/* The folder of the compatibility layer (holding dmoj/), found next to
- * the judge binary (installed or built in the source tree), or NULL. */
-const char *pychecker_layer_dir(void);
-/* Prepares a Python checker module (syntax-checked with PY3) once. */
-int pychecker_get(struct helper_set *hs, const char *name, const struct helper **out, char *err,
-		  size_t errlen);
-
-/* What DMOJ passes a Python checker besides the outputs. */
-struct pycheck_call {
-	const char *input_path, *output_path, *answer_path, *source_path;
-	const json_t *args; /* the checker's args from init.yml */
-	double point_value;
-	int position; /* 0-based, across the whole grading */
-	int batch;    /* batch number, 0 outside batches */
-	int flags;    /* the case's status so far */
-	const char *language;
-	bool binary_data;
-	double execution_time, wall_time;
-	long memory_kib;
-	const char *feedback; /* the case's feedback so far */
-	const char *problem;
-};
-/* Runs check() for one case. Returns 0 with res filled (res->passed false
- * without running check() when the case already failed and the checker
- * does not ask to run on errors), -1 with err filled for an internal error
- * (an exception, a missing import, a wrong return value...). */
-int pychecker_run(struct helper_set *hs, const struct helper *h, const struct pycheck_call *call,
-		  struct checker_result *res, char *err, size_t errlen);
 
 #endif

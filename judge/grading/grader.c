@@ -36,9 +36,12 @@
 #include <unistd.h>
 
 #include "executors/executors.h"
-#include "judge/checkers.h"
-#include "judge/helpers.h"
-#include "judge/judge.h"
+#include "judge/checkers/bridged.h"
+#include "judge/checkers/checkers.h"
+#include "judge/checkers/pychecker.h"
+#include "judge/grading/grading.h"
+#include "judge/grading/verdict.h"
+#include "judge/helpers/helpers.h"
 #include "sandbox/sandbox.h"
 
 /* Sources beyond this are refused before compiling: no contest problem

@@ -24,7 +24,9 @@
 #include <unistd.h>
 
 #include "executors/executors.h"
-#include "judge/judge.h"
+#include "judge/frontends/frontends.h"
+#include "judge/grading/grading.h"
+#include "judge/grading/verdict.h"
 #include "packet/packet.h"
 
 #define FLUSH_INTERVAL	  0.25

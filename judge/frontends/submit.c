@@ -1,6 +1,5 @@
 /*
- * Local commands: `judge submit`, `judge problems`, `judge executors`,
- * `judge autoconf`.
+ * `judge submit`: grading a file locally.
  *
  * `submit` grades through exactly the path a live submission takes: a
  * forked worker streaming events, which are printed here as a contestant
@@ -18,55 +17,12 @@
 #include <unistd.h>
 
 #include "executors/executors.h"
-#include "judge/judge.h"
+#include "judge/frontends/frontends.h"
+#include "judge/grading/grading.h"
+#include "judge/grading/verdict.h"
 #include "sandbox/sandbox.h"
 
 #define MAX_SOURCE_FILE (64u << 20)
-
-void judge_setup_sandbox(const struct config *cfg)
-{
-	struct sbx_settings s = {0};
-	if (geteuid() == 0) {
-		struct passwd *pw = getpwnam(cfg->sandbox_user);
-		if (!pw)
-			die(2, "%s: key `sandbox_user`: no user named %s on this machine",
-			    cfg->path ? cfg->path : "config", cfg->sandbox_user);
-		s.uid = pw->pw_uid;
-		s.gid = pw->pw_gid;
-	}
-	s.cpus = cfg->cpus;
-	s.ncpus = cfg->ncpus;
-	sbx_configure(&s);
-	log_info("sandbox: %s", sbx_layers());
-	if (*sbx_layers_missing())
-		log_warn("sandbox: without %s", sbx_layers_missing());
-}
-
-int judge_setup_executors(const struct config *cfg, char *const *only, char *const *exclude,
-			  bool skip_selftest, bool quiet)
-{
-	static char *cache;
-	static struct exec_settings s;
-	if (!cache)
-		cache = cfg->cache_dir
-			    ? xstrdup(cfg->cache_dir)
-			    : xasprintf("%s/judge-cache-%d", cfg->tempdir, (int)geteuid());
-	s = (struct exec_settings){
-	    .runtime = cfg->runtime,
-	    .tempdir = cfg->tempdir,
-	    .cache_dir = cache,
-	    .compiler_time_limit = cfg->compiler_time_limit,
-	    .compiler_output_limit = cfg->compiler_output_limit,
-	    .selftest_time_limit = cfg->selftest_time_limit,
-	    .selftest_memory_limit = cfg->selftest_memory_limit,
-	    .extra_fs = cfg->extra_fs,
-	    .only = only,
-	    .exclude = exclude,
-	    .skip_selftest = skip_selftest,
-	    .quiet = quiet,
-	};
-	return executors_init(&s);
-}
 
 /* ---- rendering ---- */
 
@@ -386,68 +342,6 @@ int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi)
 out:
 	grading_request_free(&req);
 	problem_index_free(&idx);
-	executors_free();
-	return ret;
-}
-
-int cmd_problems(struct config *cfg, int argc, char **argv, bool ansi)
-{
-	struct problem_index idx;
-	if (load_problems(cfg, &idx) < 0)
-		return 1;
-	for (size_t i = 0; i < idx.n; i++)
-		printf("%-24s %.3f  %s\n", idx.items[i].code, idx.items[i].mtime, idx.items[i].dir);
-	if (!idx.n)
-		fprintf(stderr, "judge: no problems found under problem_storage_globs of %s\n",
-			cfg->path);
-	int ret = idx.n ? 0 : 1;
-	problem_index_free(&idx);
-	return ret;
-}
-
-int cmd_executors(struct config *cfg, int argc, char **argv, bool ansi)
-{
-	judge_setup_sandbox(cfg);
-	judge_setup_executors(cfg, NULL, NULL, false, true);
-	for (size_t i = 0; i < executors_known(); i++) {
-		const char *key = executors_known_key(i);
-		const struct executor *e = executor_find(key);
-		if (!e) {
-			printf("%-6s %sunavailable%s  %s\n", key, ansi ? "\033[2m" : "",
-			       ansi ? "\033[0m" : "", executors_problem(key));
-			continue;
-		}
-		double t;
-		uint64_t mem;
-		bool cached;
-		executor_selftest(e, &t, &mem, &cached);
-		printf("%-6s %sok%s  %-8s %-10s %s  self-test %.3fs, %llu KiB%s\n", key,
-		       ansi ? "\033[32m" : "", ansi ? "\033[0m" : "", executor_runtime_name(e),
-		       executor_version(e), executor_runtime_path(e), t, (unsigned long long)mem,
-		       cached ? " (cached)" : "");
-	}
-	int ret = executors_count() ? 0 : 1;
-	executors_free();
-	return ret;
-}
-
-int cmd_autoconf(struct config *cfg, int argc, char **argv, bool ansi)
-{
-	json_t *saved = cfg->runtime;
-	cfg->runtime = NULL; /* detect, whatever the config says */
-	judge_setup_sandbox(cfg);
-	judge_setup_executors(cfg, NULL, NULL, false, true);
-	cfg->runtime = saved;
-	char *text = executors_autoconf();
-	printf("%s", text);
-	free(text);
-	for (size_t i = 0; i < executors_known(); i++) {
-		const char *key = executors_known_key(i);
-		const char *why = executors_problem(key);
-		if (why)
-			fprintf(stderr, "# %s: %s\n", key, why);
-	}
-	int ret = executors_count() ? 0 : 1;
 	executors_free();
 	return ret;
 }

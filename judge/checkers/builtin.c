@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "judge/checkers.h"
+#include "judge/checkers/checkers.h"
 
 /* Bounds of `precision`. Below -22, 10^-precision is no longer exact as a
  * double while DMOJ computes it as an exact Python int, so the two could

@@ -25,7 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "judge/helpers.h"
+#include "judge/checkers/bridged.h"
+
 
 static const char *default_format(const struct problem_program *pp, enum bridged_role role)
 {

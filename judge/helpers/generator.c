@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "judge/helpers.h"
+#include "judge/helpers/helpers.h"
+
 
 /* A generated case may be large, but not unbounded: the data folder is
  * usually memory. */

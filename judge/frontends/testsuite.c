@@ -35,7 +35,9 @@
 #include <unistd.h>
 
 #include "executors/executors.h"
-#include "judge/judge.h"
+#include "judge/frontends/frontends.h"
+#include "judge/grading/grading.h"
+#include "judge/grading/verdict.h"
 
 #define MAX_TEST_SOURCE (64u << 20)
 

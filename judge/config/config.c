@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "judge/judge.h"
+#include "judge/config/config.h"
+
 
 void config_defaults(struct config *c)
 {

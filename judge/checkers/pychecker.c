@@ -3,12 +3,12 @@
  * DMOJ's Python judge, run as a sandboxed python3 with the PY3 executor's
  * policy, one process per case.
  *
- * They import from DMOJ; judge/pycompat holds our own small dmoj package
- * offering what such checkers use, and judge_run_checker.py, which loads
- * the module, calls check() with DMOJ's keyword arguments and prints the
- * result as JSON. The layer is found relative to the judge binary:
- * PREFIX/share/judge/pycompat once installed, judge/pycompat of the source
- * tree when run from build/. It is copied into the checker's folder of the
+ * They import from DMOJ; judge/checkers/pycompat holds our own small dmoj
+ * package offering what such checkers use, and judge_run_checker.py, which
+ * loads the module, calls check() with DMOJ's keyword arguments and prints
+ * the result as JSON. The layer is found relative to the judge binary:
+ * PREFIX/share/judge/pycompat once installed, judge/checkers/pycompat of
+ * the source tree when run from build/. It is copied into the checker's folder of the
  * grading, so the sandbox user reads it there whoever may read the place
  * the judge is installed or built in (a clone under /root, say).
  */
@@ -21,7 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "judge/helpers.h"
+#include "judge/checkers/pychecker.h"
+
 
 #define RUNNER "judge_run_checker.py"
 /* The result is one small JSON object; the rest of stdout goes nowhere. */
@@ -43,7 +44,7 @@ const char *pychecker_layer_dir(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	static const char *const candidates[] = {"../share/judge/pycompat", "../judge/pycompat"};
+	static const char *const candidates[] = {"../share/judge/checkers/pycompat", "../judge/checkers/pycompat"};
 	for (size_t i = 0; i < ARRAY_LEN(candidates); i++) {
 		char *dir = path_join(exe, candidates[i]);
 		char *probe = path_join(dir, "dmoj/__init__.py");
