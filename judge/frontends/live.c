@@ -25,7 +25,7 @@
 
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
-#include "judge/grading/grading.h"
+#include "judge/grading/worker.h"
 #include "judge/grading/verdict.h"
 #include "packet/packet.h"
 
@@ -140,12 +140,12 @@ static void stop_grading(struct live *l)
 	log_set_submission(-1);
 }
 
-static void on_event(struct live *l, json_t *ev)
+static void on_event(void *ctx, enum event_kind kind, json_t *ev)
 {
-	const char *name = json_string_value(json_object_get(ev, "name"));
-	if (!name)
+	struct live *l = ctx;
+	if (!l->busy)
 		return;
-	if (!strcmp(name, "test-case-status")) {
+	if (kind == EV_CASE) {
 		size_t i;
 		json_t *c;
 		json_array_foreach(json_object_get(ev, "cases"), i, c)
@@ -158,29 +158,22 @@ static void on_event(struct live *l, json_t *ev)
 			l->flush_at = mono_now() + FLUSH_INTERVAL;
 		return;
 	}
+	if (kind == EV_UNKNOWN)
+		return;
 	flush_cases(l);
-	bool final = event_is_final(ev);
-	if (final) {
-		const char *what = !strcmp(name, "grading-end") ? "graded" : name;
-		log_info("submission %lld: %s", (long long)l->sub_id, what);
-	}
+	bool final = event_kind_final(kind);
+	if (final)
+		log_info("submission %lld: %s", (long long)l->sub_id,
+			 kind == EV_GRADING_END ? "graded" : event_name(kind));
 	send_sub(l, l->sub_id, json_incref(ev));
-	if (final && l->busy)
+	if (final)
 		finish_worker(l, ev);
 }
 
 static void pump_worker(struct live *l)
 {
-	json_t *ev;
-	int rc;
-	while (l->busy && (rc = worker_next(&l->w, &ev)) != 0) {
-		if (rc < 0) {
-			finish_worker(l, NULL);
-			return;
-		}
-		on_event(l, ev);
-		json_decref(ev);
-	}
+	if (l->busy && worker_pump(&l->w, on_event, l) < 0 && l->busy)
+		finish_worker(l, NULL);
 }
 
 /* ---- packets from the bridge ---- */
@@ -322,7 +315,7 @@ static void on_packet(struct live *l, json_t *p)
 		flush_cases(l);
 		log_info("submission %lld terminated on request", (long long)id);
 		log_set_submission(-1);
-		send_sub(l, id, json_pack("{s:s}", "name", "submission-terminated"));
+		send_sub(l, id, event_submission_terminated());
 	} else if (!strcmp(name, "get-current-submission")) {
 		json_t *r = json_pack("{s:s}", "name", "current-submission-id");
 		json_object_set_new(r, "submission-id",

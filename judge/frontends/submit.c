@@ -18,7 +18,7 @@
 
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
-#include "judge/grading/grading.h"
+#include "judge/grading/worker.h"
 #include "judge/grading/verdict.h"
 #include "sandbox/sandbox.h"
 
@@ -100,15 +100,15 @@ static void show_case(struct view *v, json_t *c)
 	fflush(stdout);
 }
 
-static void show_event(struct view *v, json_t *ev)
+static void show_event(void *ctx, enum event_kind kind, json_t *ev)
 {
-	const char *name = json_string_value(json_object_get(ev, "name"));
-	if (!name)
-		return;
-	tally_event(&v->tally, ev);
-	if (!strcmp(name, "compile-error") || !strcmp(name, "compile-message")) {
+	struct view *v = ctx;
+	tally_event(&v->tally, kind, ev);
+	switch (kind) {
+	case EV_COMPILE_ERROR:
+	case EV_COMPILE_MESSAGE: {
 		const char *raw = json_string_value(json_object_get(ev, "log"));
-		bool ce = !strcmp(name, "compile-error");
+		bool ce = kind == EV_COMPILE_ERROR;
 		if (ce)
 			v->result = "CE";
 		/* compilers colour their messages for the site; a file or a
@@ -123,7 +123,9 @@ static void show_event(struct view *v, json_t *ev)
 			       n && log[n - 1] != '\n' ? "\n" : "");
 		}
 		free(log);
-	} else if (!strcmp(name, "internal-error")) {
+		break;
+	}
+	case EV_INTERNAL_ERROR: {
 		const char *msg = json_string_value(json_object_get(ev, "message"));
 		v->result = "IE";
 		if (v->json)
@@ -131,16 +133,24 @@ static void show_event(struct view *v, json_t *ev)
 		else
 			printf("%sInternal error:%s %s\n", colour(v, "IE"), reset(v),
 			       msg ? msg : "");
-	} else if (!strcmp(name, "batch-begin")) {
+		break;
+	}
+	case EV_BATCH_BEGIN:
 		v->batch = ++v->batches;
 		if (!v->json)
 			printf("  Batch #%d\n", v->batch);
-	} else if (!strcmp(name, "batch-end")) {
+		break;
+	case EV_BATCH_END:
 		v->batch = 0;
-	} else if (!strcmp(name, "test-case-status")) {
+		break;
+	case EV_CASE: {
 		size_t i;
 		json_t *c;
 		json_array_foreach(json_object_get(ev, "cases"), i, c) show_case(v, c);
+		break;
+	}
+	default:
+		break;
 	}
 	fflush(stdout);
 }
@@ -173,54 +183,24 @@ static void show_summary(struct view *v)
 static int drive(const struct judge_env *env, const struct grading_request *req, struct view *v)
 {
 	char err[512];
-	struct worker w;
 	sigset_t set, old;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (worker_start(&w, env, req, err, sizeof(err)) < 0) {
+	int rc = worker_drive(env, req, sfd, show_event, v, err, sizeof(err));
+	if (rc == DRIVE_NO_WORKER)
 		fprintf(stderr, "judge: %s\n", err);
-		if (sfd >= 0)
-			close(sfd);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		return -1;
-	}
-	bool aborted = false;
-	for (;;) {
-		json_t *ev;
-		int rc;
-		while ((rc = worker_next(&w, &ev)) == 1) {
-			show_event(v, ev);
-			json_decref(ev);
-		}
-		if (rc < 0)
-			break;
-		struct pollfd p[2] = {{w.fd, POLLIN, 0}, {sfd, POLLIN, 0}};
-		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
-			break;
-		if (sfd >= 0 && (p[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-			(void)!read(sfd, &si, sizeof(si));
-			worker_kill(&w);
-			aborted = true;
-		}
-	}
-	json_t *ev = worker_finish(&w);
-	if (aborted) {
+	if (rc == DRIVE_ABORTED) {
 		v->result = "AB";
-		json_decref(ev);
 		if (!v->json)
 			printf("Aborted.\n");
-	} else if (ev) {
-		show_event(v, ev);
-		json_decref(ev);
 	}
 	if (sfd >= 0)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	return 0;
+	return rc == DRIVE_NO_WORKER ? -1 : 0;
 }
 
 static int load_problems(const struct config *cfg, struct problem_index *idx)

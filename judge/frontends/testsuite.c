@@ -36,7 +36,7 @@
 
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
-#include "judge/grading/grading.h"
+#include "judge/grading/worker.h"
 #include "judge/grading/verdict.h"
 
 #define MAX_TEST_SOURCE (64u << 20)
@@ -74,6 +74,7 @@ struct suite {
 struct expect {
 	const json_t *conf;
 	struct strbuf why; /* failure reasons, one per line */
+	bool ended;	   /* a final event was seen */
 };
 
 static void PRINTF(2, 3) fail(struct expect *e, const char *fmt, ...)
@@ -242,32 +243,39 @@ static void check_case(struct expect *e, const json_t *c)
 	}
 }
 
-static void check_event(struct expect *e, const json_t *ev, bool *ended)
+static void check_event(void *ctx, enum event_kind kind, json_t *ev)
 {
-	const char *name = json_string_value(json_object_get(ev, "name"));
+	struct expect *e = ctx;
 	const json_t *all = json_object_get(e->conf, "expect");
-	if (!name)
-		return;
-	if (!strcmp(name, "test-case-status")) {
+	switch (kind) {
+	case EV_CASE: {
 		size_t i;
 		json_t *c;
 		json_array_foreach(json_object_get(ev, "cases"), i, c) check_case(e, c);
-	} else if (!strcmp(name, "compile-error")) {
-		*ended = true;
+		break;
+	}
+	case EV_COMPILE_ERROR:
+		e->ended = true;
 		if (!listed(all, "CE")) {
 			char *log = ansi_strip(json_string_value(json_object_get(ev, "log")));
 			fail(e, "Unexpected compile error:\n%s", log);
 			free(log);
 		}
-	} else if (!strcmp(name, "internal-error")) {
-		*ended = true;
+		break;
+	case EV_INTERNAL_ERROR: {
+		e->ended = true;
 		const char *msg = json_string_value(json_object_get(ev, "message"));
 		if (!listed(all, "IE"))
 			fail(e, "Unexpected internal error:\n%s", msg ? msg : "");
 		else if (!text_ok(json_object_get(e->conf, "feedback"), msg ? msg : "", true))
 			fail(e, "Unexpected internal error message:\n%s", msg ? msg : "");
-	} else if (!strcmp(name, "grading-end")) {
-		*ended = true;
+		break;
+	}
+	case EV_GRADING_END:
+		e->ended = true;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -279,36 +287,14 @@ static int grade(struct suite *s, const struct judge_env *env, struct grading_re
 		 struct expect *e)
 {
 	char err[512];
-	struct worker w;
-	if (worker_start(&w, env, req, err, sizeof(err)) < 0) {
+	int rc = worker_drive(env, req, s->sigfd, check_event, e, err, sizeof(err));
+	if (rc == DRIVE_NO_WORKER) {
 		fail(e, "cannot start a grading: %s", err);
 		return -1;
 	}
-	bool ended = false;
-	for (;;) {
-		json_t *ev;
-		int rc;
-		while ((rc = worker_next(&w, &ev)) == 1) {
-			check_event(e, ev, &ended);
-			json_decref(ev);
-		}
-		if (rc < 0)
-			break;
-		struct pollfd p[2] = {{w.fd, POLLIN, 0}, {s->sigfd, POLLIN, 0}};
-		if (poll(p, s->sigfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
-			break;
-		if (s->sigfd >= 0 && (p[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-			(void)!read(s->sigfd, &si, sizeof(si));
-			s->interrupted = true;
-			worker_kill(&w);
-		}
-	}
-	json_t *last = worker_finish(&w);
-	if (last && !s->interrupted)
-		check_event(e, last, &ended);
-	json_decref(last);
-	if (!ended && !s->interrupted)
+	if (rc == DRIVE_ABORTED)
+		s->interrupted = true;
+	if (!e->ended && !s->interrupted)
 		fail(e, "the grading ended without a result");
 	return 0;
 }

@@ -39,6 +39,7 @@
 #include "judge/checkers/bridged.h"
 #include "judge/checkers/checkers.h"
 #include "judge/checkers/pychecker.h"
+#include "judge/grading/events.h"
 #include "judge/grading/grading.h"
 #include "judge/grading/verdict.h"
 #include "judge/helpers/helpers.h"
@@ -87,19 +88,16 @@ static void PRINTF(2, 3) internal_error(struct grading *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	sb_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	char *fixed = utf8_repair(sb.buf ? sb.buf : "", sb.len);
-	log_error("internal error: %s", fixed);
-	emit(g, json_pack("{s:s, s:s}", "name", "internal-error", "message", fixed));
-	free(fixed);
+	json_t *ev = event_internal_error(sb.buf ? sb.buf : "");
+	log_error("internal error: %s", json_string_value(json_object_get(ev, "message")));
+	emit(g, ev);
 	sb_free(&sb);
 	g->failed = true;
 }
 
 static void compile_error(struct grading *g, const char *log)
 {
-	char *fixed = utf8_repair(log, strlen(log));
-	emit(g, json_pack("{s:s, s:s}", "name", "compile-error", "log", fixed));
-	free(fixed);
+	emit(g, event_compile_error(log));
 }
 
 /* ---- checks before compiling ---- */
@@ -477,7 +475,7 @@ static void send_case(struct grading *g, json_t *c, int batch_no)
 	 * before anything reaches a site */
 	if (batch_no)
 		json_object_set_new(c, "batch", json_integer(batch_no));
-	emit(g, json_pack("{s:s, s:[o]}", "name", "test-case-status", "cases", c));
+	emit(g, event_case(c));
 }
 
 /* Runs the submission alone, standard streams to files. */
@@ -831,7 +829,7 @@ static int run_units(struct grading *g, const struct problem_tests *t, bool zero
 	for (size_t i = 0; i < t->n; i++) {
 		const struct problem_unit *u = &t->units[i];
 		if (u->batched) {
-			emit(g, json_pack("{s:s}", "name", "batch-begin"));
+			emit(g, event_batch_begin());
 			sc_batch_begin(&g->sc, u->deps, u->ndeps);
 		}
 		for (size_t j = 0; j < u->ncases; j++) {
@@ -849,7 +847,7 @@ static int run_units(struct grading *g, const struct problem_tests *t, bool zero
 		}
 		if (u->batched) {
 			sc_batch_end(&g->sc, u->batch_no);
-			emit(g, json_pack("{s:s}", "name", "batch-end"));
+			emit(g, event_batch_end());
 		}
 	}
 	return 0;
@@ -959,9 +957,7 @@ static int compile(struct grading *g)
 		goto out;
 	}
 	if (executor_compiled(g->exe) && g->prog.compile_log[0]) {
-		char *fixed = utf8_repair(g->prog.compile_log, strlen(g->prog.compile_log));
-		emit(g, json_pack("{s:s, s:s}", "name", "compile-message", "log", fixed));
-		free(fixed);
+		emit(g, event_compile_message(g->prog.compile_log));
 	}
 	ret = 0;
 out:
@@ -1082,7 +1078,7 @@ void grader_run(const struct judge_env *env, const struct grading_request *req, 
 	    prepare_helpers(&g, pretests_only) < 0)
 		goto out;
 
-	emit(&g, json_pack("{s:s, s:b}", "name", "grading-begin", "pretested", pretests_only));
+	emit(&g, event_grading_begin(pretests_only));
 	if (pretests_only) {
 		if (run_units(&g, &g.prob->pretests, false) < 0)
 			goto out;
@@ -1091,7 +1087,7 @@ void grader_run(const struct judge_env *env, const struct grading_request *req, 
 		    run_units(&g, &g.prob->tests, false) < 0)
 			goto out;
 	}
-	emit(&g, json_pack("{s:s}", "name", "grading-end"));
+	emit(&g, event_grading_end());
 out:
 	if (g.have_prog)
 		program_free(&g.prog);

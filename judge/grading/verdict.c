@@ -58,21 +58,18 @@ static void end_batch(struct tally *t)
 	t->batch_any = false;
 }
 
-void tally_event(struct tally *t, const json_t *ev)
+void tally_event(struct tally *t, enum event_kind kind, const json_t *ev)
 {
-	const char *name = json_string_value(json_object_get(ev, "name"));
-	if (!name)
-		return;
-	if (!strcmp(name, "batch-begin")) {
+	if (kind == EV_BATCH_BEGIN) {
 		end_batch(t);
 		t->in_batch = true;
 		return;
 	}
-	if (!strcmp(name, "batch-end")) {
+	if (kind == EV_BATCH_END) {
 		end_batch(t);
 		return;
 	}
-	if (strcmp(name, "test-case-status"))
+	if (kind != EV_CASE)
 		return;
 	size_t i;
 	json_t *c;

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "judge/grading/events.h"
+
 /* ---- verdicts ---- */
 enum {
 	ST_AC = 0,
@@ -38,8 +40,8 @@ struct tally {
 	bool batch_any;
 };
 void tally_init(struct tally *t);
-/* Feeds one event (batch-begin, test-case-status, batch-end). */
-void tally_event(struct tally *t, const json_t *ev);
+/* Feeds one event (batch begin and end and cases count). */
+void tally_event(struct tally *t, enum event_kind kind, const json_t *ev);
 
 /* Short-circuiting and batch dependencies (protocol.md): which cases are
  * skipped, decided from the results so far. */

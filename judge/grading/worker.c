@@ -8,46 +8,22 @@
  * the parent can remove it even when the worker was killed or crashed.
  * The sandboxed programs are ptrace tracees of the worker with
  * PTRACE_O_EXITKILL, so they die with it.
- *
- * Events are framed as a 4-byte big-endian length and the JSON text.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "judge/grading/grading.h"
+#include "judge/grading/worker.h"
 #include "sandbox/sandbox.h"
-
-/* Events are small (outputs are cut to their prefix, logs to their
- * limit); anything larger is a broken worker. */
-#define MAX_EVENT (16u << 20)
-
-int event_write(int fd, json_t *ev)
-{
-	char *text = json_dumps(ev, JSON_COMPACT);
-	if (!text)
-		return -1;
-	size_t n = strlen(text);
-	unsigned char hdr[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
-				(unsigned char)(n >> 8), (unsigned char)n};
-	int rc = write_all(fd, hdr, 4) < 0 || write_all(fd, text, n) < 0 ? -1 : 0;
-	free(text);
-	return rc;
-}
-
-bool event_is_final(const json_t *ev)
-{
-	const char *name = json_string_value(json_object_get(ev, "name"));
-	return name && (!strcmp(name, "grading-end") || !strcmp(name, "compile-error") ||
-			!strcmp(name, "internal-error") || !strcmp(name, "submission-terminated"));
-}
 
 int worker_start(struct worker *w, const struct judge_env *env, const struct grading_request *req,
 		 char *err, size_t errlen)
@@ -119,33 +95,16 @@ int worker_next(struct worker *w, json_t **ev)
 {
 	*ev = NULL;
 	for (;;) {
-		if (w->in.len >= 4) {
-			const unsigned char *h = (const unsigned char *)w->in.buf;
-			size_t n =
-			    (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-			if (n > MAX_EVENT) {
-				log_error("grading worker sent an event of %zu bytes; stopping it",
-					  n);
-				worker_kill(w);
-				w->eof = true;
-				return -1;
-			}
-			if (w->in.len >= 4 + n) {
-				json_error_t je;
-				json_t *j = json_loadb(w->in.buf + 4, n, JSON_ALLOW_NUL, &je);
-				memmove(w->in.buf, w->in.buf + 4 + n, w->in.len - 4 - n);
-				w->in.len -= 4 + n;
-				if (!j || !json_is_object(j)) {
-					log_error("grading worker sent a malformed event: %s",
-						  je.text);
-					json_decref(j);
-					continue;
-				}
-				if (event_is_final(j))
-					w->final_seen = true;
-				*ev = j;
-				return 1;
-			}
+		int rc = event_read(&w->in, ev);
+		if (rc == EVENT_READ_BROKEN) {
+			worker_kill(w);
+			w->eof = true;
+			return -1;
+		}
+		if (rc == EVENT_READ_ONE) {
+			if (event_is_final(*ev))
+				w->final_seen = true;
+			return 1;
 		}
 		if (w->eof)
 			return -1;
@@ -159,6 +118,47 @@ int worker_next(struct worker *w, json_t **ev)
 			return 0;
 		w->eof = true;
 	}
+}
+
+int worker_pump(struct worker *w, event_handler fn, void *ctx)
+{
+	json_t *ev;
+	int rc;
+	while ((rc = worker_next(w, &ev)) == 1) {
+		enum event_kind kind = event_kind_of(ev);
+		fn(ctx, kind, ev);
+		json_decref(ev);
+		/* nothing after a final event counts, and fn may have finished
+		 * the worker */
+		if (event_kind_final(kind))
+			return -1;
+	}
+	return rc;
+}
+
+int worker_drive(const struct judge_env *env, const struct grading_request *req, int sigfd,
+		 event_handler fn, void *ctx, char *err, size_t errlen)
+{
+	struct worker w;
+	if (worker_start(&w, env, req, err, errlen) < 0)
+		return DRIVE_NO_WORKER;
+	bool aborted = false;
+	while (worker_pump(&w, fn, ctx) == 0) {
+		struct pollfd p[2] = {{w.fd, POLLIN, 0}, {sigfd, POLLIN, 0}};
+		if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (sigfd >= 0 && (p[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			(void)!read(sigfd, &si, sizeof(si));
+			worker_kill(&w);
+			aborted = true;
+		}
+	}
+	json_t *ev = worker_finish(&w);
+	if (ev && !aborted)
+		fn(ctx, event_kind_of(ev), ev);
+	json_decref(ev);
+	return aborted ? DRIVE_ABORTED : DRIVE_ENDED;
 }
 
 void worker_kill(struct worker *w)
@@ -182,8 +182,10 @@ json_t *worker_finish(struct worker *w)
 			else
 				snprintf(why, sizeof(why), "exited with status %d",
 					 WEXITSTATUS(status));
-			ev = json_pack("{s:s, s:s+}", "name", "internal-error", "message",
-				       "the grading worker ended without a result: ", why);
+			char msg[192];
+			snprintf(msg, sizeof(msg), "the grading worker ended without a result: %s",
+				 why);
+			ev = event_internal_error(msg);
 		}
 	}
 	if (w->fd >= 0)

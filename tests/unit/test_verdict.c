@@ -42,7 +42,7 @@ static json_t *case_ev(int flags, double points, double total)
 
 static void feed(struct tally *t, json_t *ev)
 {
-	tally_event(t, ev);
+	tally_event(t, event_kind_of(ev), ev);
 	json_decref(ev);
 }
 
