@@ -21,14 +21,14 @@
 
 enum event_kind {
 	EV_UNKNOWN = 0,
-	EV_COMPILE_ERROR,	   /* {log}: final */
-	EV_COMPILE_MESSAGE,	   /* {log}: warnings of a successful compile */
-	EV_GRADING_BEGIN,	   /* {pretested} */
-	EV_BATCH_BEGIN,		   /* {} */
-	EV_CASE,		   /* test-case-status {cases: [case]} */
-	EV_BATCH_END,		   /* {} */
-	EV_GRADING_END,		   /* {}: final */
-	EV_INTERNAL_ERROR,	   /* {message}: final */
+	EV_COMPILE_ERROR,	  /* {log}: final */
+	EV_COMPILE_MESSAGE,	  /* {log}: warnings of a successful compile */
+	EV_GRADING_BEGIN,	  /* {pretested} */
+	EV_BATCH_BEGIN,		  /* {} */
+	EV_CASE,		  /* test-case-status {cases: [case]} */
+	EV_BATCH_END,		  /* {} */
+	EV_GRADING_END,		  /* {}: final */
+	EV_INTERNAL_ERROR,	  /* {message}: final */
 	EV_SUBMISSION_TERMINATED, /* {}: final, made by a front end that aborted */
 };
 

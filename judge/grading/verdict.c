@@ -11,7 +11,6 @@
 #include "common/common.h"
 #include "judge/grading/verdict.h"
 
-
 const char *verdict_code(int flags)
 {
 	if (flags & ST_IE)
