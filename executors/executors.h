@@ -68,6 +68,27 @@ bool executor_compiled(const struct executor *e);
  * may keep and give back as compile_request.binary; not Java's classes. */
 bool executor_cacheable(const struct executor *e);
 
+/* What a language offers besides grading submissions in it. The judge
+ * asks for these instead of naming languages. */
+enum executor_capability {
+	/* signature graders: the problem's entry file is compiled with the
+	 * submission, which implements what its header declares */
+	EXEC_CAP_SIGNATURE = 1 << 0,
+	/* runs checker modules written for DMOJ's Python judge */
+	EXEC_CAP_PYTHON_MODULES = 1 << 1,
+};
+bool executor_can(const struct executor *e, unsigned cap);
+/* The extension of its source files, without the dot ("cpp"). */
+const char *executor_extension(const struct executor *e);
+/* The first usable executor with that capability, or NULL. */
+const struct executor *executor_with(unsigned cap);
+/* The usable executor that builds a problem's own program (checker,
+ * interactor, generator) made of these files (NULL-terminated) when
+ * init.yml names no language: chosen by their extensions as DMOJ chooses
+ * (C++ over C over Python, the newest standard first). NULL when none
+ * fits. */
+const struct executor *executor_for_files(char *const *files);
+
 /* {"C": [["gcc", [12, 2, 0]]], ...}: the handshake's `executors`. */
 json_t *executors_handshake(void);
 

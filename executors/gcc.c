@@ -168,22 +168,29 @@ static const char hello_ada[] = "with Ada.Text_IO; use Ada.Text_IO;\n"
  * grace covers libc's arenas and the loader. */
 #define NATIVE_GRACE 16384
 
+static const char *const c_exts[] = {"c", NULL};
+static const char *const cpp_exts[] = {"cpp", "cc", "cxx", NULL};
+#define SIG EXEC_CAP_SIGNATURE
+
 const struct executor_def gcc_executors[] = {
     {"C", "gcc", search_gcc, "c", "c99", ECHO_C("__STDC_VERSION__ == 199901L"), NATIVE_GRACE,
-     &gcc_ops, NULL},
+     &gcc_ops, NULL, SIG, c_exts, 11},
     {"C11", "gcc11", search_gcc, "c", "c11", ECHO_C("__STDC_VERSION__ == 201112L"), NATIVE_GRACE,
-     &gcc_ops, NULL},
+     &gcc_ops, NULL, SIG, c_exts, 12},
     {"CPP03", "g++", search_gxx, "cpp", "c++03",
-     ECHO_CPP("__cplusplus >= 199711L && __cplusplus < 201103L"), NATIVE_GRACE, &gcc_ops, NULL},
+     ECHO_CPP("__cplusplus >= 199711L && __cplusplus < 201103L"), NATIVE_GRACE, &gcc_ops, NULL, SIG,
+     cpp_exts, 23},
     {"CPP11", "g++11", search_gxx, "cpp", "c++11", ECHO_CPP("__cplusplus == 201103L"), NATIVE_GRACE,
-     &gcc_ops, NULL},
+     &gcc_ops, NULL, SIG, cpp_exts, 24},
     {"CPP14", "g++14", search_gxx, "cpp", "c++14", ECHO_CPP("__cplusplus == 201402L"), NATIVE_GRACE,
-     &gcc_ops, NULL},
+     &gcc_ops, NULL, SIG, cpp_exts, 25},
     {"CPP17", "g++17", search_gxx, "cpp", "c++17", ECHO_CPP("__cplusplus == 201703L"), NATIVE_GRACE,
-     &gcc_ops, NULL},
+     &gcc_ops, NULL, SIG, cpp_exts, 26},
     {"CPP20", "g++20", search_gxx, "cpp", "c++20", ECHO_CPP("__cplusplus == 202002L"), NATIVE_GRACE,
-     &gcc_ops, NULL},
-    {"F95", "gfortran", search_gfortran, "f95", NULL, echo_f95, NATIVE_GRACE, &gcc_ops, NULL},
-    {"ADA", "gnatmake", search_gnatmake, "adb", NULL, hello_ada, NATIVE_GRACE, &gnat_ops, NULL},
+     &gcc_ops, NULL, SIG, cpp_exts, 27},
+    {"F95", "gfortran", search_gfortran, "f95", NULL, echo_f95, NATIVE_GRACE, &gcc_ops, NULL, 0,
+     NULL, 0},
+    {"ADA", "gnatmake", search_gnatmake, "adb", NULL, hello_ada, NATIVE_GRACE, &gnat_ops, NULL, 0,
+     NULL, 0},
 };
 const size_t gcc_executors_count = ARRAY_LEN(gcc_executors);

@@ -83,6 +83,15 @@ struct executor_def {
 	/* The name reported to the site when it is not command: every Java
 	 * is "javac" to DMOJ, whatever its runtime key. */
 	const char *report_as;
+	/* enum executor_capability bits. */
+	unsigned caps;
+	/* Extensions of a problem's own programs (checkers, interactors,
+	 * generators) this language builds when init.yml names no `lang`,
+	 * and its rank among the languages that could: the highest usable
+	 * one is chosen (C++ over C over Python, newest standard first, as
+	 * DMOJ chooses). NULL: never chosen by extension. */
+	const char *const *helper_exts;
+	int helper_rank;
 };
 
 struct executor {

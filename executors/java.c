@@ -579,7 +579,8 @@ static const char test_java17[] =
     "}\n";
 
 const struct executor_def java_executors[] = {
-    {"JAVA", "javac", search_javac, "java", NULL, test_java, 0, &java_ops, "javac"},
-    {"JAVA17", "javac17", search_javac, "java", NULL, test_java17, 0, &java_ops, "javac"},
+    {"JAVA", "javac", search_javac, "java", NULL, test_java, 0, &java_ops, "javac", 0, NULL, 0},
+    {"JAVA17", "javac17", search_javac, "java", NULL, test_java17, 0, &java_ops, "javac", 0, NULL,
+     0},
 };
 const size_t java_executors_count = ARRAY_LEN(java_executors);

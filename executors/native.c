@@ -148,7 +148,7 @@ static const char hello_cbl[] = "\tIDENTIFICATION DIVISION.\n"
 /* Address-space grace: DMOJ's, 64 MiB for fpc's programs (its heap
  * manager maps in large steps), 128 MiB for libcob's. */
 const struct executor_def native_executors[] = {
-    {"PAS", "fpc", search_fpc, "pas", NULL, echo_pas, 65536, &fpc_ops, NULL},
-    {"CBL", "cobc", search_cobc, "cbl", NULL, hello_cbl, 131072, &cobc_ops, NULL},
+    {"PAS", "fpc", search_fpc, "pas", NULL, echo_pas, 65536, &fpc_ops, NULL, 0, NULL, 0},
+    {"CBL", "cobc", search_cobc, "cbl", NULL, hello_cbl, 131072, &cobc_ops, NULL, 0, NULL, 0},
 };
 const size_t native_executors_count = ARRAY_LEN(native_executors);

@@ -152,8 +152,10 @@ static const struct family_ops python_ops = {
 
 static const char *const search_py3[] = {"python3", NULL};
 
+static const char *const py_exts[] = {"py", NULL};
+
 const struct executor_def python_executors[] = {
     {"PY3", "python3", search_py3, "py", NULL, "import sys\nsys.stdout.write(sys.stdin.read())\n",
-     131072, &python_ops, NULL},
+     131072, &python_ops, NULL, EXEC_CAP_PYTHON_MODULES, py_exts, 1},
 };
 const size_t python_executors_count = ARRAY_LEN(python_executors);

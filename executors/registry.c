@@ -613,6 +613,63 @@ const struct executor *executor_find(const char *key)
 	return NULL;
 }
 
+bool executor_can(const struct executor *e, unsigned cap)
+{
+	return (e->def->caps & cap) == cap;
+}
+
+const char *executor_extension(const struct executor *e)
+{
+	return e->def->ext;
+}
+
+const struct executor *executor_with(unsigned cap)
+{
+	for (size_t i = 0; i < nusable; i++)
+		if (executor_can(usable[i], cap))
+			return usable[i];
+	return NULL;
+}
+
+static bool builds_file(const struct executor_def *d, const char *file)
+{
+	const char *slash = strrchr(file, '/'), *dot = strrchr(file, '.');
+	if (!d->helper_exts || !dot || (slash && dot < slash))
+		return false;
+	for (size_t i = 0; d->helper_exts[i]; i++)
+		if (!strcmp(d->helper_exts[i], dot + 1))
+			return true;
+	return false;
+}
+
+static bool builds_any(const struct executor_def *d, char *const *files)
+{
+	for (size_t f = 0; files[f]; f++)
+		if (builds_file(d, files[f]))
+			return true;
+	return false;
+}
+
+const struct executor *executor_for_files(char *const *files)
+{
+	/* The language is decided first, among every known one, so that
+	 * C++ sources never fall back to a C compiler that happens to be
+	 * usable; then its newest usable standard. */
+	const struct executor_def *lang = NULL;
+	for (size_t i = 0; i < executors_known(); i++)
+		if (builds_any(all_defs[i], files) &&
+		    (!lang || all_defs[i]->helper_rank > lang->helper_rank))
+			lang = all_defs[i];
+	const struct executor *best = NULL;
+	for (size_t i = 0; lang && i < nusable; i++) {
+		const struct executor_def *d = usable[i]->def;
+		if (d->helper_exts == lang->helper_exts &&
+		    (!best || d->helper_rank > best->def->helper_rank))
+			best = usable[i];
+	}
+	return best;
+}
+
 size_t executors_known(void)
 {
 	if (!nall)

@@ -235,12 +235,12 @@ static const char echo_node[] = "process.stdin.on('readable', () => {\n"
 /* Address-space grace: DMOJ's. Node's V8 reserves a gigabyte it does not
  * touch; Tcl's threads reserve their stacks. */
 const struct executor_def script_executors[] = {
-    {"PERL", "perl", search_perl, "pl", NULL, "print<>", 65536, &perl_ops, NULL},
-    {"NODEJS", "node", search_node, "js", NULL, echo_node, 1048576, &node_ops, NULL},
+    {"PERL", "perl", search_perl, "pl", NULL, "print<>", 65536, &perl_ops, NULL, 0, NULL, 0},
+    {"NODEJS", "node", search_node, "js", NULL, echo_node, 1048576, &node_ops, NULL, 0, NULL, 0},
     {"TCL", "tclsh", search_tcl, "tcl", NULL, "gets stdin input\nputs $input\n", 131072, &tcl_ops,
-     NULL},
-    {"BASH", "bash", search_bash, "sh", NULL, "exec cat\n", 65536, &bash_ops, NULL},
-    {"AWK", "awk", search_awk, "awk", NULL, "{ print $0 }\n", 65536, &awk_ops, NULL},
-    {"SED", "sed", search_sed, "sed", NULL, "s/^//\n", 65536, &sed_ops, NULL},
+     NULL, 0, NULL, 0},
+    {"BASH", "bash", search_bash, "sh", NULL, "exec cat\n", 65536, &bash_ops, NULL, 0, NULL, 0},
+    {"AWK", "awk", search_awk, "awk", NULL, "{ print $0 }\n", 65536, &awk_ops, NULL, 0, NULL, 0},
+    {"SED", "sed", search_sed, "sed", NULL, "s/^//\n", 65536, &sed_ops, NULL, 0, NULL, 0},
 };
 const size_t script_executors_count = ARRAY_LEN(script_executors);

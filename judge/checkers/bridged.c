@@ -27,7 +27,6 @@
 
 #include "judge/checkers/bridged.h"
 
-
 static const char *default_format(const struct problem_program *pp, enum bridged_role role)
 {
 	bool testlib = !strcmp(pp->type, "testlib"), peg = !strcmp(pp->type, "peg");

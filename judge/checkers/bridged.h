@@ -26,5 +26,4 @@ int bridged_result(const struct helper *h, enum bridged_role role, const struct 
 		   double points, double time, long memory_kib, struct checker_result *res,
 		   char *err, size_t errlen);
 
-
 #endif

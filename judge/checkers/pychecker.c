@@ -1,7 +1,7 @@
 /*
  * Python checker modules (`checker: NAME.py`): checkers written for
- * DMOJ's Python judge, run as a sandboxed python3 with the PY3 executor's
- * policy, one process per case.
+ * DMOJ's Python judge, run as a sandboxed python3 with the policy of the
+ * executor that runs Python modules, one process per case.
  *
  * They import from DMOJ; judge/checkers/pycompat holds our own small dmoj
  * package offering what such checkers use, and judge_run_checker.py, which
@@ -23,7 +23,6 @@
 
 #include "judge/checkers/pychecker.h"
 
-
 #define RUNNER "judge_run_checker.py"
 /* The result is one small JSON object; the rest of stdout goes nowhere. */
 #define RESULT_LIMIT ((uint64_t)16 << 20)
@@ -44,7 +43,8 @@ const char *pychecker_layer_dir(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	static const char *const candidates[] = {"../share/judge/checkers/pycompat", "../judge/checkers/pycompat"};
+	static const char *const candidates[] = {"../share/judge/checkers/pycompat",
+						 "../judge/checkers/pycompat"};
 	for (size_t i = 0; i < ARRAY_LEN(candidates); i++) {
 		char *dir = path_join(exe, candidates[i]);
 		char *probe = path_join(dir, "dmoj/__init__.py");
@@ -103,7 +103,7 @@ int pychecker_get(struct helper_set *hs, const char *name, const struct helper *
 		}
 	const struct problem *p = hs->prob;
 	const char *layer = pychecker_layer_dir();
-	const struct executor *py = executor_find("PY3");
+	const struct executor *py = executor_with(EXEC_CAP_PYTHON_MODULES);
 	char inner[1024];
 	char *src = NULL, *dir = NULL;
 	size_t len;

@@ -39,7 +39,6 @@ void config_defaults(struct config *c);
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 void config_free(struct config *c);
 
-
 /* Applies the config to the executors and sandbox modules; quiet drops the
  * per-executor log lines. only: executor keys to load (NULL = all). */
 int judge_setup_executors(const struct config *cfg, char *const *only, char *const *exclude,

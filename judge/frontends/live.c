@@ -25,8 +25,8 @@
 
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
-#include "judge/grading/worker.h"
 #include "judge/grading/verdict.h"
+#include "judge/grading/worker.h"
 #include "packet/packet.h"
 
 #define FLUSH_INTERVAL	  0.25

@@ -18,8 +18,8 @@
 
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
-#include "judge/grading/worker.h"
 #include "judge/grading/verdict.h"
+#include "judge/grading/worker.h"
 #include "sandbox/sandbox.h"
 
 #define MAX_SOURCE_FILE (64u << 20)

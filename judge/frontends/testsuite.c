@@ -36,8 +36,8 @@
 
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
-#include "judge/grading/worker.h"
 #include "judge/grading/verdict.h"
+#include "judge/grading/worker.h"
 
 #define MAX_TEST_SOURCE (64u << 20)
 

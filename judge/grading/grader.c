@@ -165,7 +165,7 @@ static int check_problem(struct grading *g)
 	if (p->interactive && check_program(g, p->interactive) < 0)
 		return -1;
 	if (p->signature) {
-		if (!grading_signature_language(g->req->language)) {
+		if (!executor_can(g->exe, EXEC_CAP_SIGNATURE)) {
 			grading_internal_error(
 			    g,
 			    "problem %s: %s: key `signature_grader`: no valid runtime for "

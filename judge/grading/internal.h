@@ -78,7 +78,6 @@ int grading_run_interactive(struct grading *g, const struct problem_case *pc, st
 			    struct checker_result *cr);
 
 /* signature.c */
-bool grading_signature_language(const char *key);
 int grading_signature_prepare(struct grading *g, struct compile_request *creq,
 			      struct signature_sources *s);
 void grading_signature_free(struct signature_sources *s);

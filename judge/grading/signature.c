@@ -25,17 +25,6 @@
 #include "judge/helpers/helpers.h"
 #include "sandbox/sandbox.h"
 
-static const char *const signature_languages[] = {"C",	   "C11",   "CPP03", "CPP11",
-						  "CPP14", "CPP17", "CPP20", NULL};
-
-bool grading_signature_language(const char *key)
-{
-	for (size_t i = 0; signature_languages[i]; i++)
-		if (!strcmp(signature_languages[i], key))
-			return true;
-	return false;
-}
-
 static bool plain_name(const char *s)
 {
 	if (!*s || strlen(s) > 64)
@@ -83,10 +72,9 @@ int grading_signature_prepare(struct grading *g, struct compile_request *creq,
 	sb_add(&sb, g->req->source, g->req->source_len);
 	s->submission_len = sb.len;
 	s->submission = sb_detach(&sb);
-	bool cpp = !strncmp(g->req->language, "CPP", 3);
 	s->sub_name =
 	    xasprintf("%s_submission.%s", plain_name(g->prob->code) ? g->prob->code : "signature",
-		      cpp ? "cpp" : "c");
+		      executor_extension(g->exe));
 	s->extra[0] = (struct source_file){sig->header, s->header, s->header_len};
 	s->extra[1] = (struct source_file){s->sub_name, s->submission, s->submission_len};
 	creq->source = s->entry;

@@ -21,7 +21,6 @@
 
 #include "judge/helpers/helpers.h"
 
-
 /* A generated case may be large, but not unbounded: the data folder is
  * usually memory. */
 #define GENERATED_LIMIT ((uint64_t)1 << 30)

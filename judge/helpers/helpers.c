@@ -24,7 +24,6 @@
 
 #include "judge/helpers/helpers.h"
 
-
 #ifndef JUDGE_VERSION
 #define JUDGE_VERSION "dev"
 #endif
@@ -89,31 +88,17 @@ static bool is_header(const char *name)
 
 const struct executor *helper_executor(const struct problem_program *pp, char *err, size_t errlen)
 {
-	static const char *const cpp[] = {"CPP20", "CPP17", "CPP14", "CPP11", "CPP03", NULL};
-	static const char *const c[] = {"C11", "C", NULL};
-	static const char *const py[] = {"PY3", NULL};
 	if (pp->lang) {
 		const struct executor *e = executor_find(pp->lang);
 		if (!e)
 			errf(err, errlen, "language %s is not available on this judge", pp->lang);
 		return e;
 	}
-	bool use_cpp = false, use_c = false, use_py = false;
-	for (size_t i = 0; pp->files[i]; i++) {
-		const char *x = extension(pp->files[i]);
-		use_cpp |= !strcmp(x, "cpp") || !strcmp(x, "cc") || !strcmp(x, "cxx");
-		use_c |= !strcmp(x, "c");
-		use_py |= !strcmp(x, "py");
-	}
-	const char *const *choices = use_cpp ? cpp : use_c ? c : use_py ? py : NULL;
-	for (size_t i = 0; choices && choices[i]; i++) {
-		const struct executor *e = executor_find(choices[i]);
-		if (e)
-			return e;
-	}
-	errf(err, errlen, "could not find an appropriate executor for %s (set `lang`)",
-	     pp->files[0]);
-	return NULL;
+	const struct executor *e = executor_for_files(pp->files);
+	if (!e)
+		errf(err, errlen, "could not find an appropriate executor for %s (set `lang`)",
+		     pp->files[0]);
+	return e;
 }
 
 /* ---- the binary cache ---- */
