@@ -49,7 +49,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test unit demo asan bench install clean format helpers
+.PHONY: all deps test unit demo asan bench install clean format format-check helpers
 
 all: $(BUILD)/judge
 
@@ -115,8 +115,15 @@ install: all
 		install -D -m 0644 judge/checkers/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/checkers/pycompat/$$f || exit 1; \
 	done
 
+# Every C file the repository holds, sources of test programs included.
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
+
 format:
-	clang-format -i $(SRCS) $(wildcard */*.h */*/*.h) $(UNIT_SRCS)
+	clang-format -i $(FORMAT_FILES)
+
+format-check: deps
+	@clang-format --dry-run --Werror $(FORMAT_FILES)
+	@echo "format: $(words $(FORMAT_FILES)) files formatted as .clang-format says"
 
 clean:
 	rm -rf build build-asan

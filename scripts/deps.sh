@@ -8,8 +8,10 @@ set -eu
 mods="zlib:zlib1g-dev openssl:libssl-dev jansson:libjansson-dev
 libseccomp:libseccomp-dev libcap:libcap-dev yaml-0.1:libyaml-dev
 libzip:libzip-dev libpcre2-8:libpcre2-dev cmocka:libcmocka-dev"
-# command -> Debian package (tools the build and tests call)
-cmds="pkg-config:pkg-config cc:gcc g++:g++ make:make python3:python3 openssl:openssl"
+# command -> Debian package (tools the build, the tests and the format check
+# call)
+cmds="pkg-config:pkg-config cc:gcc g++:g++ make:make python3:python3 openssl:openssl
+clang-format:clang-format git:git"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
