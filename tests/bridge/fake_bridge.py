@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A fake DMOJ site bridge, for testing the live judge end to end.
 
-Standard library only, and written from the protocol contract
-(shared/spec/protocol.md) without looking at the judge's own packet code, so
-that a bug shared by both sides cannot hide.
+Standard library only, and written from the protocol contract (which
+docs/protocol.md describes) without looking at the judge's own packet code,
+so that a bug shared by both sides cannot hide.
 
 The bridge listens on 127.0.0.1 (ephemeral port unless told otherwise),
 optionally with TLS, accepts judge connections and offers tests a small API:

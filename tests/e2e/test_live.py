@@ -1,8 +1,8 @@
 """End to end: the live judge (`judge [options] HOST NAME KEY`) against the
 fake bridge (tests/bridge/fake_bridge.py) over real loopback sockets.
 
-Written from shared/spec/protocol.md and cli-config.md (and issue 3,
-section 8), independently of the judge's packet code. Every test starts its
+Written from the protocol and command-line contracts (docs/protocol.md and
+docs/cli.md describe them), independently of the judge's packet code. Every test starts its
 own judge process and its own bridge; when it ends, the test also checks
 that the judge sent nothing a real site would refuse (frame size, zlib,
 UTF-8, JSON, member types), that the judge key never reached the log, that
