@@ -6,6 +6,7 @@
  * process with a message (the live judge's parent process then reports the
  * submission as an internal error).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,48 @@ void strv_free(char **v)
 	for (char **p = v; *p; p++)
 		free(*p);
 	free(v);
+}
+
+void strv_push(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	XGROW(*v, *cap, *n + 2);
+	(*v)[(*n)++] = xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+char **strv_new(const char *first, ...)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	va_list ap;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		strv_push(&v, &n, &cap, s);
+	va_end(ap);
+	if (!v)
+		v = xcalloc(1, sizeof(char *));
+	return v;
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+ssize_t str_index(const char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; list && i < n && list[i]; i++)
+		if (!strcmp(list[i], s))
+			return (ssize_t)i;
+	return -1;
+}
+
+bool strv_has(char *const *v, const char *s)
+{
+	return str_index((const char *const *)v, SIZE_MAX, s) >= 0;
 }
 
 static void sb_reserve(struct strbuf *sb, size_t extra)

@@ -8,9 +8,10 @@
  * - die() for start-up mistakes only;
  * - file helpers: read a whole file, write all bytes, remove a tree, make a
  *   private temporary folder;
- * - YAML access on top of libyaml's document API with errors that name the
- *   file, the line and the key;
- * - monotonic time and UTF-8 repair.
+ * - string vectors (NULL-terminated arrays of heap strings);
+ * - monotonic time, UTF-8 repair, plain-name checks.
+ *
+ * YAML access is in common/yml.h, for the few files that read YAML.
  *
  * Everything that can fail at run time returns -1 (or NULL) and writes a
  * readable reason into a caller-supplied buffer (char *err, size_t errlen).
@@ -23,7 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <yaml.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -39,7 +39,19 @@ char *xasprintf(const char *fmt, ...) PRINTF(1, 2);
 /* Grows *arr (of *cap elements of size elem) so that it holds at least need. */
 void xgrow(void **arr, size_t *cap, size_t need, size_t elem);
 #define XGROW(arr, cap, need) xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/* ---- string vectors: NULL-terminated arrays of heap strings ---- */
 void strv_free(char **v);
+/* A vector of copies of the arguments, up to a NULL. */
+char **strv_new(const char *first, ...) __attribute__((sentinel));
+/* Appends a copy of s to the vector *v of *n strings and *cap slots. */
+void strv_push(char ***v, size_t *n, size_t *cap, const char *s);
+size_t strv_len(char *const *v);
+/* True when s is one of the strings of v (v may be NULL). */
+bool strv_has(char *const *v, const char *s);
+/* The index of s among the first n strings of list (or up to a NULL,
+ * whichever comes first: SIZE_MAX for a NULL-terminated list), or -1. */
+ssize_t str_index(const char *const *list, size_t n, const char *s);
 
 /* ---- growable buffer, always NUL-terminated ---- */
 struct strbuf {
@@ -76,6 +88,11 @@ void log_msg(enum log_level lvl, const char *fmt, ...) PRINTF(2, 3);
 bool log_debug_enabled(void);
 /* For start-up mistakes: prints "judge: <message>" and exits with status. */
 NORETURN void die(int status, const char *fmt, ...) PRINTF(2, 3);
+
+/* ---- errors ---- */
+/* The size of every buffer an error message is written into: room for a
+ * message that quotes the first lines of a compiler's or checker's output. */
+#define ERR_SIZE 4096
 /* snprintf into an error buffer; always returns -1 so callers can
  * `return errf(err, errlen, ...)`. */
 int errf(char *err, size_t errlen, const char *fmt, ...) PRINTF(3, 4);
@@ -86,6 +103,9 @@ int errf(char *err, size_t errlen, const char *fmt, ...) PRINTF(3, 4);
 int read_file(const char *path, size_t max, char **out, size_t *len, char *err, size_t errlen);
 int write_all(int fd, const void *data, size_t n);
 int write_file(const char *path, const void *data, size_t n, mode_t mode, char *err, size_t errlen);
+/* Copies the file src to a new file dst (replacing one that is there)
+ * with that mode. */
+int copy_file(const char *src, const char *dst, mode_t mode, char *err, size_t errlen);
 /* Removes a file or a whole tree; never follows symlinks out of it. */
 int rm_rf(const char *path);
 /* mkdtemp under dir ("prefix-XXXXXX"); returns a heap path or NULL. */
@@ -122,55 +142,12 @@ char *utf8_repair(const char *s, size_t n);
 char *utf8_repair_len(const char *s, size_t n, size_t *out_len);
 /* Copies s without ANSI escape sequences (compiler colours). */
 char *ansi_strip(const char *s);
+/* True when the n bytes of s are at least one and each a letter or digit
+ * of ASCII or one of extra: a name safe in a file name, a shell word, an
+ * identifier. */
+bool str_plain(const char *s, size_t n, const char *extra);
 /* Parses a whole decimal integer / floating number; false if not one. */
 bool parse_long(const char *s, long *out);
 bool parse_double(const char *s, double *out);
-
-/* ---- YAML (libyaml document API) ---- */
-struct yml {
-	yaml_document_t doc;
-	char *file; /* for messages */
-	bool loaded;
-};
-/* Loads the first document of a YAML file. An empty file gives a document
- * with no root. */
-int yml_load(struct yml *y, const char *path, char *err, size_t errlen);
-int yml_load_string(struct yml *y, const char *name, const char *text, size_t len, char *err,
-		    size_t errlen);
-void yml_free(struct yml *y);
-yaml_node_t *yml_root(struct yml *y);
-int yml_line(const yaml_node_t *n);
-yaml_node_t *yml_get(struct yml *y, yaml_node_t *map, const char *key);
-bool yml_is_map(const yaml_node_t *n);
-bool yml_is_seq(const yaml_node_t *n);
-bool yml_is_scalar(const yaml_node_t *n);
-bool yml_is_null(const yaml_node_t *n);
-const char *yml_str(const yaml_node_t *n); /* scalar value, or NULL */
-size_t yml_seq_len(const yaml_node_t *n);
-yaml_node_t *yml_seq_at(struct yml *y, const yaml_node_t *seq, size_t i);
-size_t yml_map_len(const yaml_node_t *n);
-/* i-th pair of a mapping */
-void yml_map_at(struct yml *y, const yaml_node_t *map, size_t i, yaml_node_t **k, yaml_node_t **v);
-/* Typed reads: return 0 and set *out, or -1 with "FILE:LINE: key `KEY`:
- * expected ..." in err. */
-int yml_to_bool(struct yml *y, const yaml_node_t *n, const char *key, bool *out, char *err,
-		size_t errlen);
-int yml_to_long(struct yml *y, const yaml_node_t *n, const char *key, long *out, char *err,
-		size_t errlen);
-int yml_to_double(struct yml *y, const yaml_node_t *n, const char *key, double *out, char *err,
-		  size_t errlen);
-int yml_to_string(struct yml *y, const yaml_node_t *n, const char *key, const char **out, char *err,
-		  size_t errlen);
-/* A sequence of strings (a single scalar counts as a one-element list). */
-int yml_to_strv(struct yml *y, const yaml_node_t *n, const char *key, char ***out, char *err,
-		size_t errlen);
-/* "FILE:LINE: key `KEY`: <message>" */
-int yml_err(struct yml *y, const yaml_node_t *n, const char *key, char *err, size_t errlen,
-	    const char *fmt, ...) PRINTF(6, 7);
-
-/* Converts a node (and its children) to a jansson value, resolving plain
- * scalars the YAML 1.1 way (null, booleans, integers, floats, strings). */
-struct json_t;
-struct json_t *yml_to_json(struct yml *y, const yaml_node_t *n);
 
 #endif

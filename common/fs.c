@@ -262,3 +262,37 @@ double wall_now(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+int copy_file(const char *src, const char *dst, mode_t mode, char *err, size_t errlen)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errf(err, errlen, "cannot open %s: %s", src, strerror(errno));
+	int ret = 0;
+	int out = -1;
+	/* a new file: the mode asked for, not that of one left behind */
+	if (unlink(dst) < 0 && errno != ENOENT) {
+		ret = errf(err, errlen, "cannot remove %s: %s", dst, strerror(errno));
+		goto out;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out < 0) {
+		ret = errf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
+		if (n == 0)
+			break;
+		if (n < 0 && errno != EINTR) {
+			ret = errf(err, errlen, "cannot copy %s to %s: %s", src, dst,
+				   strerror(errno));
+			break;
+		}
+	}
+out:
+	if (out >= 0 && close(out) < 0 && !ret)
+		ret = errf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
+	close(in);
+	return ret;
+}

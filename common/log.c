@@ -110,14 +110,3 @@ void die(int status, const char *fmt, ...)
 	sb_free(&sb);
 	exit(status);
 }
-
-int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}

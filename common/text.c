@@ -1,12 +1,16 @@
 /*
- * Text helpers: UTF-8 validation and repair, strict number parsing.
+ * Text helpers: UTF-8 validation and repair, strict number parsing, error
+ * messages into a buffer, plain-name checks.
  *
  * Everything the judge sends to a site is JSON, which must be valid UTF-8,
  * while program and compiler output is arbitrary bytes; utf8_repair makes
  * the latter safe without dropping anything silently.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,5 +151,26 @@ bool parse_double(const char *s, double *out)
 	if (*end)
 		return false;
 	*out = v;
+	return true;
+}
+
+int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+bool str_plain(const char *s, size_t n, const char *extra)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && (!s[i] || !strchr(extra, s[i])))
+			return false;
 	return true;
 }

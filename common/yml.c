@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/yml.h"
 #include "common.h"
 
 static int load(struct yml *y, yaml_parser_t *parser, const char *name, char *err, size_t errlen)
@@ -183,7 +184,7 @@ yaml_node_t *yml_get(struct yml *y, yaml_node_t *map, const char *key)
 int yml_err(struct yml *y, const yaml_node_t *n, const char *key, char *err, size_t errlen,
 	    const char *fmt, ...)
 {
-	char msg[512];
+	char msg[ERR_SIZE];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -10,7 +10,6 @@
  * gfortran, gnatmake) are DMOJ's, which sites show next to each
  * submission.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,9 +111,8 @@ static void gcc_feedback(const char *text, size_t len, char *buf, size_t buflen)
 		q++;
 	if (q >= end || *q != '\'' || q == s || q - s > 40)
 		return;
-	for (const char *c = s; c < q; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_' && *c != ':')
-			return;
+	if (!str_plain(s, (size_t)(q - s), "_:"))
+		return;
 	snprintf(buf, buflen, "%.*s", (int)(q - s), s);
 }
 

@@ -165,11 +165,7 @@ typedef int (*native_compile_fn)(const struct executor *e, const struct compile_
 int executor_prepare_native(const struct executor *e, const struct compile_request *req,
 			    native_compile_fn compile, struct program *out, char *err,
 			    size_t errlen);
-/* Copies a file (a cached binary) to dst, executable. */
-int executor_copy_binary(const char *src, const char *dst, char *err, size_t errlen);
 /* The last occurrence of marker in text, or NULL. */
 const char *executor_last_match(const char *text, size_t len, const char *marker);
-char **strv_new(const char *first, ...) __attribute__((sentinel));
-void strv_push(char ***v, size_t *n, size_t *cap, const char *s);
 
 #endif

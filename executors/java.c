@@ -150,7 +150,7 @@ struct jdk {
 /* A compiler the sandbox user can run, and the major version of its JDK. */
 static bool consider(const char *javac, struct jdk *out)
 {
-	char why[256];
+	char why[ERR_SIZE];
 	char *real = realpath(javac, NULL);
 	if (!real || !executor_runnable(real, why, sizeof(why))) {
 		free(real);

@@ -3,7 +3,6 @@
  * sandbox and capturing its messages, the environment programs get, and
  * the sandbox description of a run.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -118,34 +117,11 @@ static const char *const compile_refused[] = {"socket"};
  * below what would hurt the machine. */
 #define COMPILE_ADDRESS_SPACE_KIB ((uint64_t)4 << 20)
 
-void strv_push(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	XGROW(*v, *cap, *n + 2);
-	(*v)[(*n)++] = xstrdup(s);
-	(*v)[*n] = NULL;
-}
-
-char **strv_new(const char *first, ...)
-{
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	va_list ap;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *))
-		strv_push(&v, &n, &cap, s);
-	va_end(ap);
-	if (!v)
-		v = xcalloc(1, sizeof(char *));
-	return v;
-}
-
 char *executor_stem(const char *code)
 {
-	if (!code || !*code || strlen(code) > 64 || code[0] == '.' || code[0] == '-')
+	if (!code || strlen(code) > 64 || code[0] == '.' || code[0] == '-' ||
+	    !str_plain(code, strlen(code), "_-"))
 		return xstrdup("submission");
-	for (const char *p = code; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-			return xstrdup("submission");
 	return xstrdup(code);
 }
 
@@ -171,33 +147,6 @@ int executor_write_sources(const struct executor *e, const struct compile_reques
 	return ret;
 }
 
-int executor_copy_binary(const char *src, const char *dst, char *err, size_t errlen)
-{
-	int in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return errf(err, errlen, "cannot open %s: %s", src, strerror(errno));
-	int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	int ret = 0;
-	if (out < 0) {
-		ret = errf(err, errlen, "cannot create %s: %s", dst, strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
-		if (n == 0)
-			break;
-		if (n < 0 && errno != EINTR) {
-			ret = errf(err, errlen, "cannot copy %s to %s: %s", src, dst,
-				   strerror(errno));
-			break;
-		}
-	}
-out:
-	if (out >= 0 && close(out) < 0 && !ret)
-		ret = errf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
-	close(in);
-	return ret;
-}
 
 int executor_prepare_native(const struct executor *e, const struct compile_request *req,
 			    native_compile_fn compile, struct program *out, char *err,
@@ -210,7 +159,7 @@ int executor_prepare_native(const struct executor *e, const struct compile_reque
 		goto out;
 	out->path = path_join(req->dir, stem);
 	if (req->binary)
-		ret = executor_copy_binary(req->binary, out->path, err, errlen) < 0
+		ret = copy_file(req->binary, out->path, 0755, err, errlen) < 0
 			  ? PREPARE_INTERNAL
 			  : PREPARE_OK;
 	else
@@ -242,7 +191,7 @@ char *executor_read_log(int fd, long limit)
 {
 	const char *data;
 	size_t len;
-	char err[128];
+	char err[ERR_SIZE];
 	if (map_fd(fd, &data, &len, err, sizeof(err)) < 0)
 		return xasprintf("(compiler output unreadable: %s)", err);
 	bool cut = limit > 0 && len > (size_t)limit;

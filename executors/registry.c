@@ -53,14 +53,6 @@ static void collect_defs(void)
 			all_defs[nall++] = &families[f].defs[i];
 }
 
-static bool in_strv(char *const *v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 bool executor_runnable(const char *real, char *why, size_t whylen)
 {
 	struct stat st;
@@ -164,7 +156,7 @@ static char *probe_output(const char *path, const char *flag, const char *input)
 	int fd = memfd_create("probe", MFD_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	char err[256];
+	char err[ERR_SIZE];
 	int in = -1;
 	if (input && (in = memfd_from("probe-in", input, strlen(input), err, sizeof(err))) < 0) {
 		close(fd);
@@ -319,7 +311,7 @@ static const char test_input[] = "echo: Hello, World!\n";
 static void selftest_child(struct executor *e, struct selftest_report *r)
 {
 	const struct exec_settings *s = e->settings;
-	char err[512];
+	char err[ERR_SIZE];
 	char *dir = make_temp_dir(s->tempdir, "judge-selftest", err, sizeof(err));
 	struct program prog = {0};
 	int in = -1, out = -1, errfd = -1;
@@ -505,8 +497,8 @@ int executors_init(const struct exec_settings *s)
 		struct executor *e = &execs[i];
 		e->def = all_defs[i];
 		e->settings = s;
-		if ((s->only && !in_strv(s->only, e->def->key)) ||
-		    in_strv(s->exclude, e->def->key)) {
+		if ((s->only && !strv_has(s->only, e->def->key)) ||
+		    strv_has(s->exclude, e->def->key)) {
 			snprintf(e->problem, sizeof(e->problem), "excluded on the command line");
 			continue;
 		}
@@ -634,12 +626,7 @@ const struct executor *executor_with(unsigned cap)
 static bool builds_file(const struct executor_def *d, const char *file)
 {
 	const char *slash = strrchr(file, '/'), *dot = strrchr(file, '.');
-	if (!d->helper_exts || !dot || (slash && dot < slash))
-		return false;
-	for (size_t i = 0; d->helper_exts[i]; i++)
-		if (!strcmp(d->helper_exts[i], dot + 1))
-			return true;
-	return false;
+	return dot && (!slash || dot > slash) && str_index(d->helper_exts, SIZE_MAX, dot + 1) >= 0;
 }
 
 static bool builds_any(const struct executor_def *d, char *const *files)
@@ -760,10 +747,7 @@ char *executors_autoconf(void)
 		const struct executor *e = usable[i];
 		/* a runtime found its own way (a JDK) is named by its key */
 		const char *name = e->def->ops->locate ? e->def->command : e->def->search[0];
-		bool dup = false;
-		for (size_t j = 0; j < nseen; j++)
-			dup |= !strcmp(seen[j], name);
-		if (dup || nseen >= ARRAY_LEN(seen))
+		if (str_index(seen, nseen, name) >= 0 || nseen >= ARRAY_LEN(seen))
 			continue;
 		seen[nseen++] = name;
 		sb_addf(&sb, "  %s: %s\n", name, e->path);

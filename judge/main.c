@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 	/* a reader that goes away (`judge submit ... | head`) must not kill
 	 * the judge before it removes its working folders */
 	signal(SIGPIPE, SIG_IGN);
-	char err[1024];
+	char err[ERR_SIZE];
 	if (log_file && log_set_file(log_file, err, sizeof(err)) < 0)
 		die(2, "%s", err);
 

@@ -125,10 +125,7 @@ static int path_index(const char *name)
 
 static bool unchecked(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(unchecked_path_calls); i++)
-		if (!strcmp(unchecked_path_calls[i], name))
-			return true;
-	return false;
+	return str_index(unchecked_path_calls, ARRAY_LEN(unchecked_path_calls), name) >= 0;
 }
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,

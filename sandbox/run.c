@@ -73,18 +73,18 @@ static const char *const stage_names[] = {
     "execute",
 };
 enum {
-	ST_DEVNULL,
-	ST_DUP,
-	ST_CLOEXEC,
-	ST_CHDIR,
-	ST_RLIMIT,
-	ST_AFFINITY,
-	ST_NAMESPACES,
-	ST_PRIVILEGES,
-	ST_LANDLOCK,
-	ST_TRACE,
-	ST_SECCOMP,
-	ST_EXEC,
+	SETUP_DEVNULL,
+	SETUP_DUP,
+	SETUP_CLOEXEC,
+	SETUP_CHDIR,
+	SETUP_RLIMIT,
+	SETUP_AFFINITY,
+	SETUP_NAMESPACES,
+	SETUP_PRIVILEGES,
+	SETUP_LANDLOCK,
+	SETUP_TRACE,
+	SETUP_SECCOMP,
+	SETUP_EXEC,
 };
 
 /* What the child needs besides its spec, all prepared before the fork. */
@@ -159,7 +159,7 @@ static void child_limits(const struct sbx_limits *l, int efd)
 		ok = -1;
 	}
 	if (ok)
-		child_fail(efd, ST_RLIMIT);
+		child_fail(efd, SETUP_RLIMIT);
 }
 
 /* Runs in the forked child: everything up to exec. Only async-signal-safe
@@ -177,50 +177,50 @@ static NORETURN void child_main(const struct child_args *a)
 		if (fds[i] < 0) {
 			high[i] = open("/dev/null", (i ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 			if (high[i] < 0)
-				child_fail(efd, ST_DEVNULL);
+				child_fail(efd, SETUP_DEVNULL);
 		} else {
 			/* move out of 0..2 first so that the dup2s below cannot
 			 * clobber each other */
 			high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 10);
 			if (high[i] < 0)
-				child_fail(efd, ST_DUP);
+				child_fail(efd, SETUP_DUP);
 		}
 	}
 	for (int i = 0; i < 3; i++)
 		if (dup2(high[i], i) < 0)
-			child_fail(efd, ST_DUP);
+			child_fail(efd, SETUP_DUP);
 	/* everything else the judge holds (sockets, problem files, the
 	 * worker's event pipe) must not reach the program */
 	if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) < 0)
-		child_fail(efd, ST_CLOEXEC);
+		child_fail(efd, SETUP_CLOEXEC);
 	if (s->cwd && chdir(s->cwd) < 0)
-		child_fail(efd, ST_CHDIR);
+		child_fail(efd, SETUP_CHDIR);
 	child_limits(&s->limits, efd);
 	if (a->cpus && sched_setaffinity(0, sizeof(*a->cpus), a->cpus) < 0)
-		child_fail(efd, ST_AFFINITY);
+		child_fail(efd, SETUP_AFFINITY);
 	if (s->policy) {
 		if (sbx_child_namespaces() < 0)
-			child_fail(efd, ST_NAMESPACES);
+			child_fail(efd, SETUP_NAMESPACES);
 		if (sbx_child_identity() < 0)
-			child_fail(efd, ST_PRIVILEGES);
+			child_fail(efd, SETUP_PRIVILEGES);
 		if (sbx_child_landlock(s->policy->compiled) < 0)
-			child_fail(efd, ST_LANDLOCK);
+			child_fail(efd, SETUP_LANDLOCK);
 	}
 	/* until the tracer has seized us with PTRACE_O_EXITKILL, the worker's
 	 * death (a grading killed at this very moment) would leave us waiting
 	 * or running untraced; set here, after the change of credentials that
 	 * clears it */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != a->parent)
-		child_fail(efd, ST_TRACE);
+		child_fail(efd, SETUP_TRACE);
 	uint64_t go;
 	while (read(a->gofd, &go, sizeof(go)) != (ssize_t)sizeof(go))
 		if (errno != EINTR)
-			child_fail(efd, ST_TRACE);
+			child_fail(efd, SETUP_TRACE);
 	sigprocmask(SIG_SETMASK, a->mask, NULL);
 	if (a->bpf && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, a->bpf) < 0)
-		child_fail(efd, ST_SECCOMP);
+		child_fail(efd, SETUP_SECCOMP);
 	execve(s->path, s->argv, s->envp);
-	child_fail(efd, ST_EXEC);
+	child_fail(efd, SETUP_EXEC);
 }
 
 struct tracee *sbx_find(struct run *r, pid_t pid)
@@ -389,7 +389,7 @@ static void describe_failure(struct run *r, struct prog *p)
 	ssize_t n = p->errfd >= 0 ? read(p->errfd, &f, sizeof(f)) : 0;
 	if (n != (ssize_t)sizeof(f) || f.stage < 0 || f.stage >= (int)ARRAY_LEN(stage_names))
 		errf(r->err, r->errlen, "%s ended before it could be executed", p->spec->path);
-	else if (f.stage == ST_EXEC)
+	else if (f.stage == SETUP_EXEC)
 		errf(r->err, r->errlen, "cannot execute %s: %s", p->spec->path, strerror(f.err));
 	else
 		errf(r->err, r->errlen, "cannot %s for %s: %s", stage_names[f.stage], p->spec->path,

@@ -19,7 +19,6 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
-#include <ctype.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdlib.h>
@@ -41,10 +40,7 @@ static const char *default_format(const struct problem_program *pp, enum bridged
  * quotes. */
 static void shell_quote(struct strbuf *sb, const char *s)
 {
-	bool safe = *s != '\0';
-	for (const char *p = s; *p && safe; p++)
-		safe = isalnum((unsigned char)*p) || strchr("_@%+=:,./-", *p);
-	if (safe) {
+	if (str_plain(s, strlen(s), "_@%+=:,./-")) {
 		sb_adds(sb, s);
 		return;
 	}
@@ -114,7 +110,7 @@ static int shell_split(const char *s, char ***out, char *err, size_t errlen)
 	for (const char *p = s;; p++) {
 		if (!*p || blank(*p)) {
 			if (in_tok)
-				helper_argv_push(&v, &n, &cap, tok.buf ? tok.buf : "");
+				strv_push(&v, &n, &cap, tok.buf ? tok.buf : "");
 			sb_reset(&tok);
 			in_tok = false;
 			if (!*p)
@@ -269,7 +265,7 @@ int bridged_result(const struct helper *h, enum bridged_role role, const struct 
 	const char *name = role == BRIDGED_CHECKER ? "checker" : "interactor";
 	const char *type = pp->type;
 	bool testlib = !strcmp(type, "testlib"), coci = !strcmp(type, "coci");
-	char why[512];
+	char why[ERR_SIZE];
 	*res = (struct checker_result){0};
 	if (helper_failed(h, name, run, time, memory_kib, errs, errs_len, false, why, sizeof(why)))
 		return errf(err, errlen, "%s: %s", h->label, why);

@@ -104,7 +104,7 @@ int pychecker_get(struct helper_set *hs, const char *name, const struct helper *
 	const struct problem *p = hs->prob;
 	const char *layer = pychecker_layer_dir();
 	const struct executor *py = executor_with(EXEC_CAP_PYTHON_MODULES);
-	char inner[1024];
+	char inner[ERR_SIZE];
 	char *src = NULL, *dir = NULL;
 	size_t len;
 	struct helper *h = xcalloc(1, sizeof(*h));
@@ -169,7 +169,7 @@ int pychecker_get(struct helper_set *hs, const char *name, const struct helper *
 	size_t n = 0, cap = 0;
 	const char *words[] = {h->prog.argv[0], "-B", runner, module};
 	for (size_t i = 0; i < ARRAY_LEN(words); i++)
-		helper_argv_push(&argv, &n, &cap, words[i]);
+		strv_push(&argv, &n, &cap, words[i]);
 	free(module);
 	free(runner);
 	strv_free(h->prog.argv);

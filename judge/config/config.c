@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/yml.h"
 #include "judge/config/config.h"
 
 

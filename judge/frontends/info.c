@@ -12,7 +12,7 @@
 int cmd_problems(struct config *cfg, int argc, char **argv, bool ansi)
 {
 	struct problem_index idx;
-	char err[512];
+	char err[ERR_SIZE];
 	if (problem_discover(cfg->problem_globs, &idx, err, sizeof(err)) < 0) {
 		fprintf(stderr, "judge: %s: %s\n", cfg->path, err);
 		return 1;

@@ -80,7 +80,7 @@ static void drop(struct live *l, const char *why);
 
 static void send_packet(struct live *l, json_t *p)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	if (!l->conn) {
 		json_decref(p);
 		return;
@@ -180,7 +180,7 @@ static void pump_worker(struct live *l)
 
 static int member_error(struct live *l, int64_t id, const char *member, const char *want)
 {
-	char msg[256];
+	char msg[ERR_SIZE];
 	snprintf(msg, sizeof(msg), "submission-request: member `%s` is missing or not %s", member,
 		 want);
 	log_error("submission %lld: %s", (long long)id, msg);
@@ -202,7 +202,7 @@ static void on_submission(struct live *l, json_t *p)
 	if (l->busy) {
 		log_error("submission %lld requested while %lld is being graded", (long long)id,
 			  (long long)l->sub_id);
-		char msg[128];
+		char msg[ERR_SIZE];
 		snprintf(msg, sizeof(msg), "the judge is already grading submission %lld",
 			 (long long)l->sub_id);
 		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", msg));
@@ -244,7 +244,7 @@ static void on_submission(struct live *l, json_t *p)
 	log_info("grading %s in %s (%gs, %ld KiB)", req.problem, req.language, req.time_limit,
 		 req.memory_limit);
 	struct judge_env env = {l->cfg, &l->problems};
-	char err[512];
+	char err[ERR_SIZE];
 	if (worker_start(&l->w, &env, &req, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", err));
@@ -279,7 +279,7 @@ static void on_packet(struct live *l, json_t *p)
 	log_debug("<- %s", name);
 	if (l->state == HANDSHAKING) {
 		if (strcmp(name, "handshake-success")) {
-			char why[160];
+			char why[ERR_SIZE];
 			snprintf(why, sizeof(why),
 				 "authentication failed: the bridge answered %s to the handshake",
 				 name);
@@ -375,7 +375,7 @@ static void try_connect(struct live *l)
 	    .connect_timeout = CONNECT_TIMEOUT,
 	    .max_frame = (size_t)l->cfg->max_packet_size,
 	};
-	char err[512];
+	char err[ERR_SIZE];
 	if (pkt_connect(&po, &l->conn, err, sizeof(err)) < 0) {
 		double wait = jitter(l->delay);
 		log_warn("%s; retrying in %.1f s", err, wait);
@@ -445,7 +445,7 @@ static void watch_problems(struct live *l)
 
 static void rescan(struct live *l, bool force_send)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	struct problem_index idx;
 	l->rescan_at = 0;
 	if (problem_discover(l->cfg->problem_globs, &idx, err, sizeof(err)) < 0) {
@@ -505,7 +505,7 @@ static void on_signal(struct live *l)
 /* Sends what is still queued, for at most a second, before exiting. */
 static void drain_output(struct live *l)
 {
-	char err[256];
+	char err[ERR_SIZE];
 	double until = mono_now() + 1;
 	while (l->conn && pkt_want_write(l->conn) && mono_now() < until) {
 		struct pollfd p = {pkt_fd(l->conn), POLLOUT, 0};
@@ -568,7 +568,7 @@ static void run(struct live *l)
 		if (iw >= 0 && p[iw].revents)
 			pump_worker(l);
 		if (ic >= 0 && l->conn) {
-			char err[512];
+			char err[ERR_SIZE];
 			if ((p[ic].revents & POLLOUT) && pkt_flush(l->conn, err, sizeof(err)) < 0)
 				drop(l, err);
 			if (l->conn && ((p[ic].revents & (POLLIN | POLLHUP | POLLERR)) ||
@@ -616,7 +616,7 @@ int cmd_live(struct config *cfg, const struct live_opts *o)
 	int n = judge_setup_executors(cfg, o->only, o->exclude, o->skip_selftest, false);
 	if (n == 0)
 		log_warn("no executor is usable: the judge can grade nothing");
-	char err[512];
+	char err[ERR_SIZE];
 	if (problem_discover(cfg->problem_globs, &l.problems, err, sizeof(err)) < 0)
 		die(2, "%s: %s", cfg->path, err);
 	l.problem_list = problem_list(&l.problems);

@@ -182,7 +182,7 @@ static void show_summary(struct view *v)
  * SIGTERM kill the grading and still clean up. */
 static int drive(const struct judge_env *env, const struct grading_request *req, struct view *v)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	sigset_t set, old;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -205,7 +205,7 @@ static int drive(const struct judge_env *env, const struct grading_request *req,
 
 static int load_problems(const struct config *cfg, struct problem_index *idx)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	if (problem_discover(cfg->problem_globs, idx, err, sizeof(err)) < 0) {
 		fprintf(stderr, "judge: %s: %s\n", cfg->path, err);
 		return -1;
@@ -255,7 +255,7 @@ int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi)
 		return 2;
 	}
 	const char *problem = argv[optind], *lang = argv[optind + 1], *file = argv[optind + 2];
-	char err[512];
+	char err[ERR_SIZE];
 	struct grading_request req = {0};
 	if (read_file(file, MAX_SOURCE_FILE, &req.source, &req.source_len, err, sizeof(err)) < 0) {
 		fprintf(stderr, "judge: submit: %s\n", err);

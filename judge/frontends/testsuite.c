@@ -34,6 +34,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "common/yml.h"
 #include "executors/executors.h"
 #include "judge/frontends/frontends.h"
 #include "judge/grading/verdict.h"
@@ -92,10 +93,7 @@ static void PRINTF(2, 3) fail(struct expect *e, const char *fmt, ...)
 
 static bool is_code(const char *s)
 {
-	for (size_t i = 0; i < ARRAY_LEN(all_codes); i++)
-		if (!strcmp(all_codes[i], s))
-			return true;
-	return false;
+	return str_index(all_codes, ARRAY_LEN(all_codes), s) >= 0;
 }
 
 /* The value for a position: key_cases[position] (a list from 1 or a
@@ -286,7 +284,7 @@ static void check_event(void *ctx, enum event_kind kind, json_t *ev)
 static int grade(struct suite *s, const struct judge_env *env, struct grading_request *req,
 		 struct expect *e)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	int rc = worker_drive(env, req, s->sigfd, check_event, e, err, sizeof(err));
 	if (rc == DRIVE_NO_WORKER) {
 		fail(e, "cannot start a grading: %s", err);
@@ -370,10 +368,7 @@ static int validate(const json_t *conf, char *err, size_t errlen)
 	json_t *v;
 	json_object_foreach((json_t *)conf, key, v)
 	{
-		bool known = false;
-		for (size_t i = 0; i < ARRAY_LEN(test_keys); i++)
-			known |= !strcmp(test_keys[i], key);
-		if (!known)
+		if (str_index(test_keys, ARRAY_LEN(test_keys), key) < 0)
 			return errf(err, errlen, "unknown key `%s`", key);
 	}
 	if (!json_is_string(json_object_get(conf, "language")))
@@ -416,7 +411,7 @@ static void report(struct suite *s, const char *status, const char *colour, cons
 static void run_test(struct suite *s, const struct judge_env *env, const char *code,
 		     const char *dir, const char *name)
 {
-	char err[1024];
+	char err[ERR_SIZE];
 	char *what = xasprintf("%s/%s", code, name);
 	json_t *conf = load_test(dir, err, sizeof(err));
 	struct expect e = {.conf = conf, .why = STRBUF_INIT};
@@ -548,7 +543,7 @@ int cmd_testsuite(struct config *cfg, int argc, char **argv, bool ansi)
 	s.problem_re = argc > 2 ? compile_re(argv[2], "PROBLEM_REGEX") : NULL;
 	s.case_re = argc > 3 ? compile_re(argv[3], "CASE_REGEX") : NULL;
 	char *globs[] = {root, NULL};
-	char err[512];
+	char err[ERR_SIZE];
 	int ret = 1;
 	if (problem_discover(globs, &s.problems, err, sizeof(err)) < 0) {
 		fprintf(stderr, "judge: testsuite: %s: %s\n", root, err);

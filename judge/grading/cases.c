@@ -4,7 +4,6 @@
  * checkers), the case's event, and the units (cases and batches) in
  * order with the short-circuit rules.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -63,7 +62,7 @@ static int fill(struct grading *g, const char *name, bool binary, const char *pa
  * generator. */
 static int case_files(struct grading *g, const struct problem_case *pc, struct case_io *io)
 {
-	char err[2048];
+	char err[ERR_SIZE];
 	const char *gen_in = NULL, *gen_ans = NULL;
 	if (pc->generator && (!pc->in || !pc->out) &&
 	    generator_run(&g->helpers, &g->gens, pc, &gen_in, &gen_ans, err, sizeof(err)) < 0) {
@@ -104,27 +103,12 @@ void grading_expose_answer(struct case_io *io, bool readable)
 /* file_io's input file and symlinks in the submission's folder. */
 static int prepare_folder(struct grading *g, const struct problem_case *pc, struct case_io *io)
 {
-	char err[1024];
+	char err[ERR_SIZE];
 	const struct problem_file_io *fio = g->prob->file_io;
 	if (fio && fio->input) {
 		char *path = path_join(g->subdir, fio->input);
-		int in = open(io->input_path, O_RDONLY | O_CLOEXEC);
-		int out = in >= 0 ? grading_create(path, 0644, err, sizeof(err)) : -1;
-		int rc = in < 0 || out < 0 ? -1 : 0;
-		while (rc == 0) {
-			ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
-			if (n == 0)
-				break;
-			if (n < 0 && errno != EINTR)
-				rc = -1;
-		}
-		if (in >= 0)
-			close(in);
-		if (out >= 0)
-			close(out);
-		if (rc < 0) {
-			grading_internal_error(g, "problem %s: file_io: cannot write %s: %s",
-					       g->prob->code, path, strerror(errno));
+		if (copy_file(io->input_path, path, 0644, err, sizeof(err)) < 0) {
+			grading_internal_error(g, "problem %s: file_io: %s", g->prob->code, err);
 			free(path);
 			return -1;
 		}
@@ -251,7 +235,7 @@ static void send_case(struct grading *g, json_t *c, int batch_no)
 static int run_plain(struct grading *g, const struct problem_case *pc, struct case_io *io,
 		     struct sbx_result *res)
 {
-	char err[1024];
+	char err[ERR_SIZE];
 	int in = open(io->input_path, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
 		grading_internal_error(g, "cannot open the case's input %s: %s", io->input_path,
@@ -291,7 +275,7 @@ static int map_path(const char *path, const char **data, size_t *len, char *err,
 static int check_builtin(struct grading *g, const struct problem_case *pc, struct case_io *io,
 			 double total, struct checker_result *cr)
 {
-	char err[1024];
+	char err[ERR_SIZE];
 	const char *input = NULL, *answer = NULL;
 	size_t input_len = 0, answer_len = 0;
 	int ret = -1;
@@ -330,7 +314,7 @@ static int check_bridged(struct grading *g, const struct problem_case *pc, struc
 {
 	const struct problem_program *pp = pc->checker.bridged;
 	const struct helper *h;
-	char err[2048];
+	char err[ERR_SIZE];
 	if (helper_get(&g->helpers, pp, &h, err, sizeof(err)) < 0) {
 		grading_internal_error(g, "%s", err);
 		return -1;
@@ -364,7 +348,7 @@ static int check_python(struct grading *g, const struct problem_case *pc, struct
 			const char *feedback, struct checker_result *cr)
 {
 	const struct helper *h;
-	char err[4096];
+	char err[ERR_SIZE];
 	if (pychecker_get(&g->helpers, pc->checker.name, &h, err, sizeof(err)) < 0) {
 		grading_internal_error(g, "%s", err);
 		return -1;
@@ -402,7 +386,7 @@ static int check_python(struct grading *g, const struct problem_case *pc, struct
 static int map_output(struct grading *g, const struct problem_case *pc, struct case_io *io,
 		      int *flags)
 {
-	char err[1024];
+	char err[ERR_SIZE];
 	const struct problem_file_io *fio = g->prob->file_io;
 	if (!fio || !fio->output)
 		return map_fd(io->run.out, &io->run.odata, &io->run.olen, err, sizeof(err)) < 0
@@ -427,7 +411,7 @@ static int map_output(struct grading *g, const struct problem_case *pc, struct c
 static int run_case(struct grading *g, const struct problem_case *pc, double total, int batch_no)
 {
 	struct case_io io = {.run = {.out = -1, .err = -1}};
-	char err[1024];
+	char err[ERR_SIZE];
 	int flags = -1;
 	char feedback[256] = "";
 	struct checker_result cr = {0};

@@ -26,7 +26,6 @@
  * The expected output is readable only by the judge except while a
  * checker or interactor (which run as the sandbox user) needs it.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -87,7 +86,7 @@ void grading_compile_error(struct grading *g, const char *log)
 static int check_program(struct grading *g, const struct problem_program *pp)
 {
 	struct problem *p = g->prob;
-	char err[512];
+	char err[ERR_SIZE];
 	for (size_t i = 0; pp->files[i]; i++)
 		if (!problem_has_data(p, pp->files[i])) {
 			grading_internal_error(
@@ -133,7 +132,7 @@ static int check_case(struct grading *g, const struct problem_case *pc)
 		return check_program(g, ck->bridged);
 	if (ck->python) {
 		const struct helper *h;
-		char err[1024];
+		char err[ERR_SIZE];
 		if (pychecker_get(&g->helpers, ck->name, &h, err, sizeof(err)) < 0) {
 			grading_internal_error(g, "%s", err);
 			return -1;
@@ -146,7 +145,7 @@ static int check_case(struct grading *g, const struct problem_case *pc)
 				       p->init_path, pc->line, ck->name);
 		return -1;
 	}
-	char err[512];
+	char err[ERR_SIZE];
 	if (checker_validate(c, ck->args, err, sizeof(err)) < 0) {
 		grading_internal_error(g, "problem %s: %s line %d: %s", p->code, p->init_path,
 				       pc->line, err);
@@ -201,7 +200,7 @@ static int check_source(struct grading *g)
 		return -1;
 	}
 	if (r->source_len > MAX_SOURCE) {
-		char msg[128];
+		char msg[ERR_SIZE];
 		snprintf(msg, sizeof(msg), "the source is %zu bytes; the limit is %zu bytes",
 			 r->source_len, MAX_SOURCE);
 		grading_compile_error(g, msg);
@@ -209,7 +208,7 @@ static int check_source(struct grading *g)
 	}
 	size_t bad = utf8_check(r->source, r->source_len);
 	if (bad < r->source_len) {
-		char msg[160];
+		char msg[ERR_SIZE];
 		snprintf(msg, sizeof(msg), "the source is not valid UTF-8 text: byte %zu is 0x%02x",
 			 bad, (unsigned char)r->source[bad]);
 		grading_compile_error(g, msg);
@@ -222,7 +221,7 @@ static int check_source(struct grading *g)
 
 static int compile(struct grading *g)
 {
-	char err[1024];
+	char err[ERR_SIZE];
 	static char *const signature_defines[] = {"SIGNATURE_GRADER", NULL};
 	struct signature_sources sig = {0};
 	struct compile_request creq = {
@@ -276,7 +275,7 @@ static int set_up(struct grading *g)
 			grading_internal_error(g, "cannot create %s: %s", dirs[i], strerror(errno));
 			return -1;
 		}
-	char err[512];
+	char err[ERR_SIZE];
 	if (write_file(g->source_path, g->req->source, g->req->source_len, 0644, err, sizeof(err)) <
 	    0) {
 		grading_internal_error(g, "%s", err);
@@ -294,7 +293,7 @@ static int prepare_file_io(struct grading *g)
 	if (!fio || !fio->output)
 		return 0;
 	char *path = path_join(g->subdir, fio->output);
-	char err[512];
+	char err[ERR_SIZE];
 	int fd = grading_create(path, 0666, err, sizeof(err));
 	if (fd < 0 || fchmod(fd, 0666) < 0) {
 		grading_internal_error(g, "problem %s: file_io: %s", g->prob->code,
@@ -314,7 +313,7 @@ static int prepare_file_io(struct grading *g)
  * that a checker that does not compile is an internal error up front. */
 static int prepare_helpers(struct grading *g, bool pretests_only)
 {
-	char err[4096];
+	char err[ERR_SIZE];
 	const struct helper *h;
 	struct problem *p = g->prob;
 	if (p->interactive && helper_get(&g->helpers, p->interactive, &h, err, sizeof(err)) < 0) {
@@ -365,7 +364,7 @@ void grader_run(const struct judge_env *env, const struct grading_request *req, 
 		grading_internal_error(&g, "problem %s is not on this judge", req->problem);
 		goto out;
 	}
-	char err[1024];
+	char err[ERR_SIZE];
 	if (problem_load(pe->code, pe->dir, &g.prob, err, sizeof(err)) < 0) {
 		grading_internal_error(&g, "problem %s: %s", pe->code, err);
 		goto out;

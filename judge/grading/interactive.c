@@ -2,7 +2,6 @@
  * Interactive problems: the submission and the problem's interactor run
  * together, each one's stdout the other's stdin.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -36,7 +35,7 @@ int grading_run_interactive(struct grading *g, const struct problem_case *pc, st
 {
 	const struct problem_program *pp = g->prob->interactive;
 	const struct helper *h;
-	char err[2048];
+	char err[ERR_SIZE];
 	int to_int[2] = {-1, -1}, to_sub[2] = {-1, -1}, ierr = -1, ret = -1;
 	const char *iedata = NULL;
 	size_t ielen = 0;

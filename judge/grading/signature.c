@@ -2,7 +2,6 @@
  * signature_grader: the problem's entry file is compiled with the
  * submission, which implements the functions its header declares.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -27,12 +26,7 @@
 
 static bool plain_name(const char *s)
 {
-	if (!*s || strlen(s) > 64)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return false;
-	return true;
+	return strlen(s) <= 64 && str_plain(s, strlen(s), "_");
 }
 
 void grading_signature_free(struct signature_sources *s)
@@ -47,7 +41,7 @@ int grading_signature_prepare(struct grading *g, struct compile_request *creq,
 			      struct signature_sources *s)
 {
 	const struct problem_signature *sig = g->prob->signature;
-	char err[1024];
+	char err[ERR_SIZE];
 	if (problem_read_data(g->prob, sig->entry, true, &s->entry, &s->entry_len, err,
 			      sizeof(err)) < 0 ||
 	    problem_read_data(g->prob, sig->header, true, &s->header, &s->header_len, err,

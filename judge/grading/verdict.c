@@ -36,10 +36,7 @@ int verdict_rank(const char *code)
 {
 	static const char *const order[] = {"SC", "AC",	 "WA",	"MLE", "TLE",
 					    "IR", "RTE", "OLE", "IE"};
-	for (size_t i = 0; i < ARRAY_LEN(order); i++)
-		if (!strcmp(order[i], code))
-			return (int)i;
-	return -1;
+	return (int)str_index(order, ARRAY_LEN(order), code);
 }
 
 void tally_init(struct tally *t)

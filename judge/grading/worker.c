@@ -175,14 +175,14 @@ json_t *worker_finish(struct worker *w)
 		while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
 			;
 		if (!w->final_seen) {
-			char why[128];
+			char why[ERR_SIZE];
 			if (WIFSIGNALED(status))
 				snprintf(why, sizeof(why), "killed by signal %d (%s)",
 					 WTERMSIG(status), strsignal(WTERMSIG(status)));
 			else
 				snprintf(why, sizeof(why), "exited with status %d",
 					 WEXITSTATUS(status));
-			char msg[192];
+			char msg[ERR_SIZE];
 			snprintf(msg, sizeof(msg), "the grading worker ended without a result: %s",
 				 why);
 			ev = event_internal_error(msg);

@@ -94,7 +94,7 @@ static char **stringify(const json_t *args)
 			sb_adds(&sb, dump ? dump : "");
 			free(dump);
 		}
-		helper_argv_push(&v, &n, &cap, sb.buf ? sb.buf : "");
+		strv_push(&v, &n, &cap, sb.buf ? sb.buf : "");
 		sb_free(&sb);
 	}
 	json_decref(single);

@@ -214,29 +214,16 @@ static void cache_store(const struct helper_set *hs, const char *dir, const char
 {
 	char *final = path_join(dir, hash);
 	char *tmp = xasprintf("%s.%d", final, (int)getpid());
-	char err[512];
+	char err[ERR_SIZE];
 	/* written aside and renamed: another judge sharing the folder never
 	 * copies a half-written binary */
-	int fd = open(binary, O_RDONLY | O_CLOEXEC);
-	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
-	bool ok = fd >= 0 && out >= 0;
-	while (ok) {
-		ssize_t r = copy_file_range(fd, NULL, out, NULL, (size_t)1 << 30, 0);
-		if (r == 0)
-			break;
-		if (r < 0 && errno != EINTR) {
-			snprintf(err, sizeof(err), "%s", strerror(errno));
-			ok = false;
-		}
-	}
-	if (out >= 0 && close(out) < 0)
-		ok = false;
-	if (fd >= 0)
-		close(fd);
-	if (ok && rename(tmp, final) == 0)
+	int rc = copy_file(binary, tmp, 0700, err, sizeof(err));
+	if (rc == 0 && rename(tmp, final) < 0)
+		rc = errf(err, sizeof(err), "cannot rename %s: %s", tmp, strerror(errno));
+	if (rc == 0)
 		cache_trim(dir, hs->env->cfg->cache_size);
 	else
-		log_warn("cannot keep %s in the binary cache %s", binary, dir);
+		log_warn("cannot keep %s in the binary cache %s: %s", binary, dir, err);
 	unlink(tmp);
 	free(tmp);
 	free(final);
@@ -361,7 +348,7 @@ int helper_get(struct helper_set *hs, const struct problem_program *pp, const st
 			return 0;
 		}
 	const struct problem *p = hs->prob;
-	char inner[1024];
+	char inner[ERR_SIZE];
 	struct helper *h = xcalloc(1, sizeof(*h));
 	struct sources src;
 	char *dir = NULL, *hash = NULL, *cdir = NULL, *cached = NULL;
@@ -428,13 +415,6 @@ out:
 
 /* ---- running ---- */
 
-void helper_argv_push(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	XGROW(*v, *cap, *n + 2);
-	(*v)[(*n)++] = xstrdup(s);
-	(*v)[*n] = NULL;
-}
-
 void helper_exec_init(struct helper_exec *x, const struct helper_set *hs, const struct helper *h,
 		      char *const *args, double time, long memory_kib, uint64_t output_limit)
 {
@@ -444,9 +424,9 @@ void helper_exec_init(struct helper_exec *x, const struct helper_set *hs, const 
 	program_spec(&h->prog, time, (uint64_t)memory_kib, 3, output_limit, &x->spec);
 	x->argv = NULL;
 	for (size_t i = 0; h->prog.argv[i]; i++)
-		helper_argv_push(&x->argv, &n, &cap, h->prog.argv[i]);
+		strv_push(&x->argv, &n, &cap, h->prog.argv[i]);
 	for (size_t i = 0; args && args[i]; i++)
-		helper_argv_push(&x->argv, &n, &cap, args[i]);
+		strv_push(&x->argv, &n, &cap, args[i]);
 	x->policy = sbx_policy_copy(h->prog.policy);
 	sbx_policy_add(x->policy, SBX_TREE, hs->data_dir, false);
 	x->spec.argv = x->argv;

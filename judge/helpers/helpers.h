@@ -89,9 +89,6 @@ bool helper_failed(const struct helper *h, const char *name, const struct sbx_re
 		   double time, long memory_kib, const char *stderr_text, size_t stderr_len,
 		   bool any_exit, char *buf, size_t buflen);
 
-/* Appends a copy of s to a NULL-terminated vector of *n strings. */
-void helper_argv_push(char ***v, size_t *n, size_t *cap, const char *s);
-
 /* The limits a helper runs with: its own, else the configured generator
  * limits. */
 double helper_time_limit(const struct helper_set *hs, const struct problem_program *pp);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "common/yml.h"
 
 static void test_utf8(void **state)
 {

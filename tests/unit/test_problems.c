@@ -21,6 +21,7 @@
 #include <zip.h>
 
 #include "common/common.h"
+#include "common/yml.h"
 #include "problems/problems.h"
 
 static char *scratch;
