@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/yml.h"
 #include "problems/internal.h"
 
 #define ERRLEN 512
