@@ -2,11 +2,11 @@
  * The live judge: one connection to a site's bridge, kept for months.
  *
  * A single poll loop in the parent process watches the bridge socket, the
- * grading worker's event pipe, a signalfd (SIGTERM, SIGINT, SIGUSR2) and
- * an inotify descriptor on the problem folders, with timers for the 0.25 s
- * flush of test-case results, reconnection and rescans. Grading happens in
- * the forked worker, so a ping is answered within milliseconds even while
- * a submission runs.
+ * grading worker's event pipe, a signalfd (SIGTERM, SIGINT, SIGUSR2,
+ * SIGCHLD) and an inotify descriptor on the problem folders, with timers
+ * for the 0.25 s flush of test-case results, reconnection and rescans.
+ * Grading happens in the forked worker, so a ping is answered within
+ * milliseconds even while a submission runs.
  *
  * A network fault never ends the judge: the connection is closed, the
  * submission being graded (if any) is aborted and its id logged — the site
@@ -115,6 +115,7 @@ static void flush_cases(struct live *l)
 static void finish_worker(struct live *l, json_t *final)
 {
 	json_t *ev = worker_finish(&l->w);
+	worker_reap_orphans(NULL);
 	if (ev && final == NULL) {
 		/* the worker died without a result: the site must still hear
 		 * how this submission ended */
@@ -134,6 +135,7 @@ static void stop_grading(struct live *l)
 		return;
 	worker_kill(&l->w);
 	json_decref(worker_finish(&l->w));
+	worker_reap_orphans(NULL);
 	json_array_clear(l->pending);
 	l->flush_at = 0;
 	l->busy = false;
@@ -148,8 +150,7 @@ static void on_event(void *ctx, enum event_kind kind, json_t *ev)
 	if (kind == EV_CASE) {
 		size_t i;
 		json_t *c;
-		json_array_foreach(json_object_get(ev, "cases"), i, c)
-		{
+		json_array_foreach (json_object_get(ev, "cases"), i, c) {
 			/* local front ends' convenience, not part of the protocol */
 			json_object_del(c, "batch");
 			json_array_append(l->pending, c);
@@ -484,7 +485,9 @@ static void on_signal(struct live *l)
 {
 	struct signalfd_siginfo si;
 	while (read(l->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGUSR2) {
+		if (si.ssi_signo == SIGCHLD) {
+			worker_reap_orphans(l->busy ? &l->w : NULL);
+		} else if (si.ssi_signo == SIGUSR2) {
 			log_info("SIGUSR2: rescanning problems");
 			rescan(l, true);
 		} else {
@@ -492,10 +495,9 @@ static void on_signal(struct live *l)
 			if (l->busy) {
 				int64_t id = l->sub_id;
 				stop_grading(l);
-				send_sub(l, id,
-					 json_pack("{s:s, s:s}", "name", "internal-error",
-						   "message",
-						   "the judge was stopped while grading"));
+				send_sub(
+				    l, id,
+				    event_internal_error("the judge was stopped while grading"));
 			}
 			l->quit = true;
 		}
@@ -607,6 +609,8 @@ int cmd_live(struct config *cfg, const struct live_opts *o)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGUSR2);
+	/* orphaned programs of killed gradings are reaped as they end */
+	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	l.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (l.sfd < 0)

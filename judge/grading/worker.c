@@ -136,6 +136,22 @@ int worker_pump(struct worker *w, event_handler fn, void *ctx)
 	return rc;
 }
 
+void worker_reap_orphans(const struct worker *w)
+{
+	for (;;) {
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		/* looked at first, so that the worker's own status is left for
+		 * worker_finish */
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+			return;
+		if (w && si.si_pid == w->pid)
+			return;
+		while (waitpid(si.si_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
 int worker_drive(const struct judge_env *env, const struct grading_request *req, int sigfd,
 		 event_handler fn, void *ctx, char *err, size_t errlen)
 {
@@ -155,6 +171,7 @@ int worker_drive(const struct judge_env *env, const struct grading_request *req,
 		}
 	}
 	json_t *ev = worker_finish(&w);
+	worker_reap_orphans(NULL);
 	if (ev && !aborted)
 		fn(ctx, event_kind_of(ev), ev);
 	json_decref(ev);

@@ -45,6 +45,12 @@ void worker_kill(struct worker *w);
  * caller owns it), else NULL. */
 json_t *worker_finish(struct worker *w);
 
+/* Reaps every ended child of this process but w's worker (w may be
+ * NULL). The programs of a killed grading can be re-parented to the judge
+ * (a child subreaper, or PID 1 in a container), and nothing else waits for
+ * them: without this each abort would leave a zombie. */
+void worker_reap_orphans(const struct worker *w);
+
 enum { DRIVE_ENDED = 0, DRIVE_ABORTED = 1, DRIVE_NO_WORKER = -1 };
 /* Grades req in a worker to the end, handing each event to fn, including
  * the internal error of a worker that died without a result. A signal

@@ -210,6 +210,45 @@ def temp_left(tmp):
     return [n for n in os.listdir(tmp) if not n.startswith("judge-cache-")]
 
 
+def children_of(pid):
+    """(pid, state) of every process whose parent is pid, zombies too."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # the command may hold spaces and parentheses: fields follow the last ')'
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            found.append((int(name), fields[0]))
+    return found
+
+
+def descendants_of(pid):
+    found = []
+    for child, _ in children_of(pid):
+        found += [child] + descendants_of(child)
+    return found
+
+
+def running(pid):
+    """True while pid exists and has not ended (a zombie has ended)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+def zombies_of(pid):
+    return [c for c, state in children_of(pid) if state == "Z"]
+
+
 def wait_until(pred, timeout, interval=0.05):
     deadline = time.monotonic() + timeout
     while True:
@@ -501,6 +540,12 @@ class LiveCase(unittest.TestCase):
         left = wait_until(lambda: not procs_under(self.tmp), timeout)
         self.assertTrue(left, "still running from the temp folder: %s" % procs_under(self.tmp))
 
+    def assert_no_zombies(self, judge, timeout=10):
+        """Every ended child of the judge is reaped: an aborted grading's
+        program, re-parented to the judge, must not stay a zombie."""
+        clean = wait_until(lambda: not zombies_of(judge.pid), timeout)
+        self.assertTrue(clean, "zombie children of the judge: %s" % zombies_of(judge.pid))
+
     def assert_exits(self, judge, status=0, timeout=EXIT_TIMEOUT):
         rc = judge.wait(timeout)
         self.assertIsNotNone(rc, "the judge did not exit within %d s" % timeout)
@@ -755,6 +800,19 @@ class Grading(LiveCase):
             self.assertGreaterEqual(c["time"], 0.9)
             self.assertEqual(c["points"], 0)
 
+    def test_absurd_limits(self):
+        """Limits are the site's to set, however odd: a vanishing time limit
+        is the submission's TLE (it was an internal error), and limits too
+        large for the kernel's types mean no limit that matters."""
+        j, conn = self.online()
+        sub = self.grade(conn, "aplusb", "C", AC_C, 1e-300, 65536)
+        self.assertEqual(sub.errors(), [], sub.summary())
+        self.assertEqual(sub.codes[0], "TLE", sub.summary())
+        self.assertEqual(sub.result, "TLE", sub.summary())
+        sub = self.grade(conn, "aplusb", "C", AC_C, 1e300, 2 ** 62)
+        self.assertEqual(sub.errors(), [], sub.summary())
+        self.assert_result(sub, "AC", 100, 100, ["AC"] * 10)
+
     def test_runtime_error(self):
         j, conn = self.online()
         sub = self.grade(conn, "aplusb", "CPP14", RTE_CPP, 1.0, 65536)
@@ -949,6 +1007,7 @@ class Control(LiveCase):
         self.assertLess(took, ABORT_LIMIT)
         self.assertNotIn("grading-end", sub.names)
         self.assert_no_programs_left()
+        self.assert_no_zombies(j)
         self.assertEqual(conn.expect_none(lambda p: p.get("submission-id") == sub_id, 1.5), [])
         self.assertIsNone(conn.current_submission())
         self.grade_ac(conn)
@@ -961,6 +1020,20 @@ class Control(LiveCase):
         sub = conn.collect(sub_id, timeout=30)
         self.assertEqual(sub.final, "submission-terminated", sub.summary())
         self.assert_no_programs_left()
+        self.grade_ac(conn)
+
+    def test_many_aborts_leave_no_zombies(self):
+        """Each aborted grading used to leave its program as a zombie child
+        of the judge: a judge running for months would run out of process
+        ids. Several aborts in a row, then none may be left."""
+        j, conn = self.online()
+        for _ in range(3):
+            sub_id = self.start_spin(conn, None)
+            conn.terminate()
+            sub = conn.collect(sub_id, timeout=30)
+            self.assertEqual(sub.final, "submission-terminated", sub.summary())
+        self.assert_no_programs_left()
+        self.assert_no_zombies(j)
         self.grade_ac(conn)
 
     def test_terminate_when_idle_is_ignored(self):
@@ -1001,6 +1074,21 @@ class Control(LiveCase):
         self.assert_exits(j, 0)
         self.assert_no_programs_left()
         self.assertEqual(temp_left(self.tmp), [])
+
+    def test_judge_killed_takes_its_grading_with_it(self):
+        """kill -9 of the judge alone: its worker and the program it runs
+        end with it (they are not left grading for nobody). Ended, not
+        gone: who reaps them then is the machine's init."""
+        j, conn = self.online()
+        self.start_spin(conn, None)
+        tree = wait_until(lambda: len(descendants_of(j.pid)) >= 2 and descendants_of(j.pid), 10)
+        self.assertTrue(tree, "no worker and program under the judge")
+        j.killed = True  # its working folder stays: nobody was left to remove it
+        os.kill(j.pid, signal.SIGKILL)
+        j.proc.wait(10)
+        left = wait_until(lambda: not [p for p in tree if running(p)], 5)
+        self.assertTrue(left, "still running after the judge was killed: %s"
+                        % [p for p in tree if running(p)])
 
     def test_sigterm_when_idle(self):
         j, conn = self.online()
@@ -1064,6 +1152,7 @@ class Reconnection(LiveCase):
         self.assertEqual(stale, [], "stale results for the lost submission")
         self.assertIn(str(lost), j.log(), "the lost submission id is logged")
         self.assert_no_programs_left()
+        self.assert_no_zombies(j)
         self.assertIsNone(conn2.current_submission())
         self.grade_ac(conn2)
 
