@@ -119,22 +119,41 @@ static int set_limit(int res, rlim_t v)
 	return setrlimit(res, &r);
 }
 
+/* Limits come from outside (a site's submission-request, init.yml).
+ * Beyond these they mean "none that matters", and converting them to
+ * rlim_t or time_t would overflow. */
+#define MAX_SECONDS 1e6			/* eleven days */
+#define MAX_KIB	    ((uint64_t)1 << 40) /* a pebibyte */
+/* The sandbox's own set-up between fork and exec is not the program's
+ * time; it only has to end. */
+#define SETUP_WALL 10.0
+
+static double seconds(double s)
+{
+	return !(s > 0) ? 0 : s > MAX_SECONDS ? MAX_SECONDS : s;
+}
+
+static uint64_t kib(uint64_t k)
+{
+	return k > MAX_KIB ? MAX_KIB : k;
+}
+
 static void child_limits(const struct sbx_limits *l, int efd)
 {
 	int ok = 0;
 	if (l->cpu > 0) {
 		/* a backstop only: the supervisor's timer on the CPU clock is
 		 * precise, RLIMIT_CPU takes whole seconds */
-		rlim_t s = (rlim_t)ceil(l->cpu) + 1;
+		rlim_t s = (rlim_t)ceil(seconds(l->cpu)) + 1;
 		struct rlimit r = {s, s + 1};
 		ok |= setrlimit(RLIMIT_CPU, &r);
 	}
 	if (l->address_space_kib)
-		ok |= set_limit(RLIMIT_AS, (rlim_t)l->address_space_kib * 1024);
+		ok |= set_limit(RLIMIT_AS, (rlim_t)kib(l->address_space_kib) * 1024);
 	if (l->output_bytes)
 		/* one byte over the limit so that "exactly at the limit" passes
 		 * and anything more is seen as OLE */
-		ok |= set_limit(RLIMIT_FSIZE, (rlim_t)l->output_bytes + 1);
+		ok |= set_limit(RLIMIT_FSIZE, (rlim_t)kib(l->output_bytes) + 1);
 	ok |= set_limit(RLIMIT_CORE, 0);
 	ok |= set_limit(RLIMIT_NOFILE, l->open_files > 0 ? (rlim_t)l->open_files : 64);
 	/* glibc sizes every thread's stack by RLIMIT_STACK: a limit as large
@@ -151,7 +170,7 @@ static void child_limits(const struct sbx_limits *l, int efd)
 	 * judge run under valgrind, which refuses to change it */
 	struct rlimit st;
 	if (getrlimit(RLIMIT_STACK, &st) == 0) {
-		st.rlim_cur = stack ? (rlim_t)stack * 1024 : RLIM_INFINITY;
+		st.rlim_cur = stack ? (rlim_t)kib(stack) * 1024 : RLIM_INFINITY;
 		if (st.rlim_max != RLIM_INFINITY && st.rlim_cur > st.rlim_max)
 			st.rlim_cur = st.rlim_max;
 		ok |= setrlimit(RLIMIT_STACK, &st);
@@ -374,7 +393,7 @@ static void start_clocks(struct prog *p, int idx)
 	if (timer_create(cid, &sev, &p->timer) < 0)
 		return;
 	p->has_timer = true;
-	double c = p->spec->limits.cpu + p->setup_cpu;
+	double c = seconds(p->spec->limits.cpu) + p->setup_cpu;
 	struct itimerspec its = {0};
 	its.it_value.tv_sec = (time_t)c;
 	its.it_value.tv_nsec = (long)((c - floor(c)) * 1e9);
@@ -723,8 +742,11 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 			struct prog *p = &r.progs[i];
 			if (p->reaped || p->killed || specs[i].limits.wall <= 0)
 				continue;
+			/* counted from exec: a limit shorter than the set-up
+			 * is the program's TLE, not a failure to start it */
+			double wall = seconds(specs[i].limits.wall);
 			double deadline =
-			    (p->exec_time ? p->exec_time : p->fork_time) + specs[i].limits.wall;
+			    p->exec_time ? p->exec_time + wall : p->fork_time + wall + SETUP_WALL;
 			if (deadline <= now) {
 				results[i].tle = results[i].wall_timeout = true;
 				sbx_kill_tree(&r, (int)i);
