@@ -7,8 +7,9 @@
  * fail instead, prctl narrowed to thread names, memory watched while a
  * program without an address-space limit runs, the task limit under
  * restarted clones, the thread freeze holding with and without Landlock,
- * no network. The program under
- * test is build/helpers/probe (tests/helpers/probe.c); the hostile
+ * no network. The program under test is a copy of build/helpers/probe
+ * (tests/helpers/probe.c) in a folder of /tmp, which the sandbox user can
+ * reach wherever the build is (a clone in root's 0700 home); the hostile
  * battery in tests/sandbox/ drives the judge itself.
  */
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 #include "sandbox/sandbox.h"
 
 static char probe[4096];
+static char probe_dir[64];
 static char *env[] = {"PATH=/usr/bin:/bin", NULL};
 
 struct run {
@@ -649,7 +651,17 @@ int main(void)
 		fprintf(stderr, "test_sandbox: %s not found (make helpers)\n", probe);
 		return 1;
 	}
-	snprintf(probe, sizeof(probe), "%s", real);
+	snprintf(probe_dir, sizeof(probe_dir), "/tmp/sbx-probe-XXXXXX");
+	char err[ERR_SIZE];
+	if (!mkdtemp(probe_dir) || chmod(probe_dir, 0755) < 0) {
+		fprintf(stderr, "test_sandbox: cannot make a folder in /tmp\n");
+		return 1;
+	}
+	snprintf(probe, sizeof(probe), "%s/probe", probe_dir);
+	if (copy_file(real, probe, 0755, err, sizeof(err)) < 0 || chmod(probe, 0755) < 0) {
+		fprintf(stderr, "test_sandbox: %s\n", err);
+		return 1;
+	}
 	free(real);
 	/* as the judge does: programs with a policy run as nobody when root */
 	struct sbx_settings set = {0};
@@ -678,5 +690,6 @@ int main(void)
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rm_rf(data_dir);
 	rm_rf(outside_dir);
+	rm_rf(probe_dir);
 	return rc;
 }
