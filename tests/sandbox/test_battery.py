@@ -131,12 +131,19 @@ LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA"}
 
 
 def parse_header(text):
-    """(verdict, feedback, problem) from the `expect:` and `problem:` lines."""
-    m = re.search(r"^(?://|#) expect: (\w+)(?: (.*))?$", text, re.M)
+    """(verdicts, feedbacks, problem, time) from the `expect:`, `problem:`
+    and `time:` lines. `expect: AC|TLE` accepts either verdict (the
+    guarantee is about something else, and a loaded machine may turn one
+    into the other); feedbacks are alternatives separated by ` | ` (a kernel
+    may stop a program before the sandbox names the call)."""
+    m = re.search(r"^(?://|#) expect: (\w+(?:\|\w+)*)(?: (.*))?$", text, re.M)
     if not m:
         raise ValueError("no expect: line")
     p = re.search(r"^(?://|#) problem: (\w+)$", text, re.M)
-    return m.group(1), (m.group(2) or "").strip(), p.group(1) if p else "battery"
+    t = re.search(r"^(?://|#) time: ([0-9.]+)$", text, re.M)
+    feedbacks = [f.strip() for f in (m.group(2) or "").split(" | ") if f.strip()]
+    return (m.group(1).split("|"), feedbacks, p.group(1) if p else "battery",
+            float(t.group(1)) if t else None)
 
 
 def uid_of(pid):
@@ -228,7 +235,8 @@ class Battery(JudgeCase):
     def grade(self, folder, name, subs, time, memory):
         with open(os.path.join(HERE, folder, name)) as f:
             text = self.substitute(f.read(), subs)
-        verdict, feedback, problem = parse_header(text)
+        verdict, feedback, problem, own_time = parse_header(text)
+        time = own_time or time
         lang = LANG[os.path.splitext(name)[1]]
         if lang not in self.languages:
             self.skipTest("no %s executor on this machine" % lang)
@@ -260,11 +268,13 @@ class Battery(JudgeCase):
                 doc, verdict, feedback = self.grade("hostile", name, subs, 1, 65536)
                 case = doc["cases"][0] if doc["cases"] else {}
                 got = doc["result"]
-                rows.append((title, verdict + (" " + feedback if feedback else ""), got,
-                             case.get("feedback", "")))
-                self.assertEqual(got, verdict, json.dumps(doc, indent=1)[:2000])
-                if feedback:
-                    self.assertIn(feedback, case["feedback"])
+                rows.append((title, "|".join(verdict) + (" " + " | ".join(feedback)
+                                                         if feedback else ""),
+                             got, case.get("feedback", "")))
+                self.assertIn(got, verdict, json.dumps(doc, indent=1)[:2000])
+                if feedback and got == verdict[0]:
+                    self.assertTrue(any(f in case["feedback"] for f in feedback),
+                                    "feedback %r is none of %r" % (case["feedback"], feedback))
                 self.assertNotIn("BREACH", case.get("output", ""))
                 self.check_outside()
         report = os.environ.get("BATTERY_REPORT")
@@ -277,7 +287,7 @@ class Battery(JudgeCase):
         for title, name in FRIENDLY:
             with self.subTest(program=title):
                 doc, verdict, _ = self.grade("friendly", name, {}, 4, 262144)
-                self.assertEqual(doc["result"], verdict, json.dumps(doc, indent=1)[:2000])
+                self.assertIn(doc["result"], verdict, json.dumps(doc, indent=1)[:2000])
                 self.check_outside()
 
     def test_layers_are_reported(self):

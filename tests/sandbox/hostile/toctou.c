@@ -1,4 +1,5 @@
-// expect: AC
+// expect: AC|TLE
+// time: 5
 // A second thread swaps the path between the tracer's check and the
 // kernel's use: an allowed file one moment, the sentinel the next.
 #define _GNU_SOURCE
@@ -29,8 +30,14 @@ int main(void)
 		if (fd < 0)
 			continue;
 		char buf[32] = "";
-		if (read(fd, buf, sizeof(buf) - 1) > 0 && !strncmp(buf, "sentinel", 8))
-			breaches++;
+		/* told at once: a run cut short by its time limit on a busy
+		 * machine must still show a breach */
+		if (read(fd, buf, sizeof(buf) - 1) > 0 && !strncmp(buf, "sentinel", 8)) {
+			if (!breaches++) {
+				puts("BREACH");
+				fflush(stdout);
+			}
+		}
 		close(fd);
 	}
 	stop = 1;
