@@ -490,7 +490,7 @@ void sbx_handle_stop(struct run *r, pid_t pid, int status)
 		/* a call checked under a freeze: resumed from its seccomp stop
 		 * with PTRACE_SYSCALL it stops at its entry, then at its exit;
 		 * only then has the kernel read the path */
-		struct __ptrace_syscall_info info;
+		struct __ptrace_syscall_info info = {0};
 		bool entry = ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) > 0 &&
 			     info.op == PTRACE_SYSCALL_INFO_ENTRY;
 		bool done = t->await_exit && !entry;
