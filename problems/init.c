@@ -6,8 +6,13 @@
  * key set to null is not inherited. Every key the judge does not know is an
  * error naming it, so that a problem is never graded with a setting
  * silently ignored.
+ *
+ * Each member of the programs a problem supplies (checker, interactor,
+ * generator) is a row of `prog_keys`, which recognising and reading them
+ * walk, so that a new member is a new row.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -149,32 +154,61 @@ static int get_bool(struct ctx *c, const struct chain *ch, const char *key, bool
 /* ---- programs the problem supplies ---- */
 
 enum prog_kind { PROG_CHECKER, PROG_INTERACTOR, PROG_GENERATOR };
+#define FOR(kind) (1u << (kind))
 
-static const char *const checker_prog_keys[] = {"files",
-						"lang",
-						"type",
-						"feedback",
-						"flags",
-						"args_format_string",
-						"time_limit",
-						"memory_limit",
-						"compiler_time_limit",
-						"cached",
-						NULL};
-static const char *const interactor_keys[] = {"files",
-					      "lang",
-					      "type",
-					      "feedback",
-					      "flags",
-					      "args_format_string",
-					      "preprocessing_time",
-					      "memory_limit",
-					      "compiler_time_limit",
-					      "unbuffered",
-					      NULL};
-static const char *const generator_keys[] = {
-    "source", "language", "flags", "args", "time_limit", "memory_limit", "compiler_time_limit",
-    NULL};
+/* How a member of a program's mapping is read, which fixes the type of
+ * its field in struct problem_program. */
+enum prog_type {
+	P_FILES,    /* char **: a file or a non-empty list */
+	P_LIST,	    /* char **: a text value or a list */
+	P_TEXT,	    /* char * */
+	P_TYPE,	    /* char *: one of the exit-code conventions of its kind */
+	P_BOOL,	    /* bool */
+	P_POSITIVE, /* double > 0 */
+	P_NONNEG,   /* double >= 0 */
+	P_KIB,	    /* long > 0 */
+	P_ARGS,	    /* json_t *: a list of arguments, or one */
+	P_IGNORED,  /* accepted and without effect (the row's doc says why) */
+};
+
+struct prog_key {
+	const char *name;
+	unsigned kinds; /* FOR(PROG_...): the programs that take it */
+	enum prog_type type;
+	size_t offset; /* of the field in struct problem_program */
+	const char *doc;
+};
+
+#define PROG(f) offsetof(struct problem_program, f)
+#define CHK	FOR(PROG_CHECKER)
+#define INTER	FOR(PROG_INTERACTOR)
+#define GEN	FOR(PROG_GENERATOR)
+
+/* In the order the messages list them. */
+static const struct prog_key prog_keys[] = {
+    {"files", CHK | INTER, P_FILES, PROG(files), "its source files"},
+    {"source", GEN, P_FILES, PROG(files), "its source files"},
+    {"lang", CHK | INTER, P_TEXT, PROG(lang), "executor key (default: by the files' extensions)"},
+    {"language", GEN, P_TEXT, PROG(lang), "executor key (default: by the files' extensions)"},
+    {"type", CHK | INTER, P_TYPE, PROG(type),
+     "its exit-code convention: default, testlib, coci (peg: checkers)"},
+    {"feedback", CHK | INTER, P_BOOL, PROG(feedback), "its output is the case's feedback"},
+    {"flags", CHK | INTER | GEN, P_LIST, PROG(flags), "extra compiler flags"},
+    {"args_format_string", CHK | INTER, P_TEXT, PROG(args_format),
+     "its command line (default: the type's own)"},
+    {"args", GEN, P_ARGS, PROG(args), "default arguments"},
+    {"time_limit", CHK | GEN, P_POSITIVE, PROG(time_limit), "CPU seconds per run"},
+    {"preprocessing_time", INTER, P_NONNEG, PROG(preprocessing_time),
+     "CPU seconds on top of the submission's (default: 2)"},
+    {"memory_limit", CHK | INTER | GEN, P_KIB, PROG(memory_limit), "KiB per run"},
+    {"compiler_time_limit", CHK | INTER | GEN, P_POSITIVE, PROG(compiler_time_limit),
+     "seconds to compile it"},
+    {"cached", CHK, P_IGNORED, 0,
+     "DMOJ may skip its binary cache; ours is keyed by content, so a cached binary is always "
+     "the right one"},
+    {"unbuffered", INTER, P_BOOL, PROG(unbuffered), "its output is unbuffered (default: true)"},
+};
+
 /* The exit-code conventions of checkers and interactors (DMOJ's contrib
  * modules); peg describes only checkers. */
 static const char *const checker_types[] = {"default", "testlib", "coci", "peg", NULL};
@@ -209,92 +243,90 @@ static char *joined(const char *const *list)
 	return sb_detach(&sb);
 }
 
-static int prog_positive(struct ctx *c, yaml_node_t *v, const char *key, double *out)
+static const struct prog_key *find_prog_key(const char *name, enum prog_kind kind)
+{
+	for (size_t i = 0; i < ARRAY_LEN(prog_keys); i++)
+		if ((prog_keys[i].kinds & FOR(kind)) && !strcmp(prog_keys[i].name, name))
+			return &prog_keys[i];
+	return NULL;
+}
+
+static char *prog_key_names(enum prog_kind kind)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < ARRAY_LEN(prog_keys); i++)
+		if (prog_keys[i].kinds & FOR(kind))
+			sb_addf(&sb, "%s`%s`", sb.len ? ", " : "", prog_keys[i].name);
+	return sb_detach(&sb);
+}
+
+static int prog_double(struct ctx *c, yaml_node_t *v, const char *key, bool nonneg, double *out)
 {
 	if (yml_to_double(&c->y, v, key, out, c->err, c->errlen) < 0)
 		return -1;
-	if (!(*out > 0))
+	if (nonneg && *out < 0)
+		return yml_err(&c->y, v, key, c->err, c->errlen, "must not be negative");
+	if (!nonneg && !(*out > 0))
 		return yml_err(&c->y, v, key, c->err, c->errlen, "must be a positive number");
 	return 0;
 }
 
-static int prog_key(struct ctx *c, struct problem_program *pp, const char *name, yaml_node_t *v,
-		    const char *key, enum prog_kind kind)
+/* key: the member's full name, for messages */
+static int read_prog_key(struct ctx *c, struct problem_program *pp, const struct prog_key *m,
+			 yaml_node_t *v, const char *key, enum prog_kind kind)
 {
-	if (!strcmp(name, "files") || !strcmp(name, "source")) {
-		if (yml_to_strv(&c->y, v, key, &pp->files, c->err, c->errlen) < 0)
+	void *f = (char *)pp + m->offset;
+	const char *s;
+	switch (m->type) {
+	case P_FILES:
+	case P_LIST:
+		strv_free(*(char ***)f);
+		*(char ***)f = NULL;
+		if (yml_to_strv(&c->y, v, key, f, c->err, c->errlen) < 0)
 			return -1;
-		if (!pp->files[0])
+		if (m->type == P_FILES && !(*(char ***)f)[0])
 			return yml_err(&c->y, v, key, c->err, c->errlen, "names no file");
 		return 0;
-	}
-	if (!strcmp(name, "lang") || !strcmp(name, "language")) {
-		const char *s;
+	case P_TEXT:
+	case P_TYPE:
 		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
 			return -1;
-		pp->lang = xstrdup(s);
-		return 0;
-	}
-	if (!strcmp(name, "flags")) {
-		strv_free(pp->flags);
-		pp->flags = NULL;
-		return yml_to_strv(&c->y, v, key, &pp->flags, c->err, c->errlen);
-	}
-	if (!strcmp(name, "type")) {
-		const char *s;
-		const char *const *types = kind == PROG_CHECKER ? checker_types : interactor_types;
-		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
-			return -1;
-		if (!listed(s, types)) {
-			char *names = joined(types);
-			yml_err(&c->y, v, key, c->err, c->errlen, "`%s` is not one of %s", s,
-				names);
-			free(names);
-			return -1;
+		if (m->type == P_TYPE) {
+			const char *const *types =
+			    kind == PROG_CHECKER ? checker_types : interactor_types;
+			if (!listed(s, types)) {
+				char *names = joined(types);
+				yml_err(&c->y, v, key, c->err, c->errlen, "`%s` is not one of %s",
+					s, names);
+				free(names);
+				return -1;
+			}
 		}
-		free(pp->type);
-		pp->type = xstrdup(s);
+		free(*(char **)f);
+		*(char **)f = xstrdup(s);
 		return 0;
-	}
-	if (!strcmp(name, "feedback"))
-		return yml_to_bool(&c->y, v, key, &pp->feedback, c->err, c->errlen);
-	if (!strcmp(name, "args_format_string")) {
-		const char *s;
-		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
+	case P_BOOL:
+		return yml_to_bool(&c->y, v, key, f, c->err, c->errlen);
+	case P_POSITIVE:
+	case P_NONNEG:
+		return prog_double(c, v, key, m->type == P_NONNEG, f);
+	case P_KIB:
+		if (yml_to_long(&c->y, v, key, f, c->err, c->errlen) < 0)
 			return -1;
-		pp->args_format = xstrdup(s);
-		return 0;
-	}
-	if (!strcmp(name, "time_limit"))
-		return prog_positive(c, v, key, &pp->time_limit);
-	if (!strcmp(name, "compiler_time_limit"))
-		return prog_positive(c, v, key, &pp->compiler_time_limit);
-	if (!strcmp(name, "preprocessing_time")) {
-		if (yml_to_double(&c->y, v, key, &pp->preprocessing_time, c->err, c->errlen) < 0)
-			return -1;
-		if (pp->preprocessing_time < 0)
-			return yml_err(&c->y, v, key, c->err, c->errlen, "must not be negative");
-		return 0;
-	}
-	if (!strcmp(name, "memory_limit")) {
-		if (yml_to_long(&c->y, v, key, &pp->memory_limit, c->err, c->errlen) < 0)
-			return -1;
-		if (pp->memory_limit <= 0)
+		if (*(long *)f <= 0)
 			return yml_err(&c->y, v, key, c->err, c->errlen,
 				       "must be a positive number");
 		return 0;
-	}
-	if (!strcmp(name, "args")) {
+	case P_ARGS:
 		if (!yml_is_seq(v) && !yml_is_scalar(v))
 			return yml_err(&c->y, v, key, c->err, c->errlen,
 				       "expected a list of arguments");
-		pp->args = yml_to_json(&c->y, v);
+		json_decref(*(json_t **)f);
+		*(json_t **)f = yml_to_json(&c->y, v);
 		return 0;
+	case P_IGNORED:
+		break;
 	}
-	if (!strcmp(name, "unbuffered"))
-		return yml_to_bool(&c->y, v, key, &pp->unbuffered, c->err, c->errlen);
-	/* `cached`: DMOJ may skip its binary cache; ours is keyed by content,
-	 * so a cached binary is always the right one */
 	return 0;
 }
 
@@ -330,15 +362,13 @@ static int parse_program(struct ctx *c, yaml_node_t *v, const char *key, enum pr
 					       : "expected a mapping with `files` and `lang`");
 		goto out;
 	} else {
-		const char *const *keys = kind == PROG_CHECKER	    ? checker_prog_keys
-					  : kind == PROG_INTERACTOR ? interactor_keys
-								    : generator_keys;
 		for (size_t i = 0; i < yml_map_len(v); i++) {
 			yaml_node_t *k, *x;
 			yml_map_at(&c->y, v, i, &k, &x);
 			const char *name = yml_str(k);
-			if (!name || !listed(name, keys)) {
-				char *names = joined(keys);
+			const struct prog_key *m = name ? find_prog_key(name, kind) : NULL;
+			if (!m) {
+				char *names = prog_key_names(kind);
 				yml_err(&c->y, k, key, c->err, c->errlen,
 					"unsupported member `%s` (it takes %s)", name ? name : "?",
 					names);
@@ -348,7 +378,7 @@ static int parse_program(struct ctx *c, yaml_node_t *v, const char *key, enum pr
 			if (yml_is_null(x))
 				continue;
 			char *full = xasprintf("%s.%s", key, name);
-			int r = prog_key(c, pp, name, x, full, kind);
+			int r = read_prog_key(c, pp, m, x, full, kind);
 			free(full);
 			if (r < 0)
 				goto out;
