@@ -6,8 +6,15 @@
  * key set to null is not inherited. Every key the judge does not know is an
  * error naming it, so that a problem is never graded with a setting
  * silently ignored.
+ *
+ * Each key is a row of `init_keys`: where it may appear, how it is read,
+ * its default and a line of documentation; each member of the programs a
+ * problem supplies (checker, interactor, generator) is a row of
+ * `prog_keys`. Recognising and reading keys walk those tables, so that a
+ * new key is a new row.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,42 +24,11 @@
 
 #define ERRLEN 512
 
-/* Keys allowed at the top of init.yml. Case-level keys are allowed there
- * too (they are defaults for every case). */
-static const char *const top_keys[] = {
-    "test_cases",	"pretest_test_cases", "archive",      "interactive",
-    "signature_grader", "custom_judge",	      "unbuffered",   "hints",
-    "file_io",		"short_circuit",      "dependencies",
-};
-static const char *const case_keys[] = {
-    "in",
-    "out",
-    "points",
-    "checker",
-    "output_prefix_length",
-    "output_limit_length",
-    "wall_time_factor",
-    "binary_data",
-    "generator",
-    "generator_args",
-    "generator_in",
-    "short_circuit",
-    "symlinks",
-};
-static const char *const batch_keys[] = {"batched", "dependencies"};
-
-static bool in_list(const char *k, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(k, list[i]))
-			return true;
-	return false;
-}
-
 struct ctx {
 	struct yml y;
 	struct problem *p;
 	bool signature;
+	int batches; /* batches numbered so far, pretests first, as DMOJ numbers them */
 	char *err;
 	size_t errlen;
 	/* the node each of p->programs was parsed from: cases that inherit
@@ -67,6 +43,119 @@ struct chain {
 	size_t n;
 };
 
+/* ---- the keys of init.yml ---- */
+
+/* Where a key may appear. Case keys are allowed at the top and in batches
+ * too, as defaults for the cases below. */
+enum {
+	AT_TOP = 1,   /* the top of the file */
+	AT_BATCH = 2, /* a batch: an item of a list of cases, with `batched` */
+	AT_CASE = 4,  /* a case, alone or in a batch */
+	AT_ANY = AT_TOP | AT_BATCH | AT_CASE,
+};
+
+/* How a key is read. Case keys (M_STRING to M_CASE) are read for every
+ * case, in the order of the table, through the case's chain. */
+enum key_kind {
+	M_TOP,	    /* by the row's top handler, in the order of the table */
+	M_BATCH,    /* by parse_tests, as it shapes the list of cases */
+	M_IGNORED,  /* accepted and without effect (the row's doc says why) */
+	M_STRING,   /* char * in struct problem_case */
+	M_NUMBER,   /* double */
+	M_POSITIVE, /* double > 0 */
+	M_LENGTH,   /* long >= 0 */
+	M_BOOL,	    /* bool */
+	M_CASE,	    /* by the row's case handler */
+};
+
+/* v: the key's value at the top of the file, NULL when it is absent */
+typedef int top_fn(struct ctx *c, yaml_node_t *root, yaml_node_t *v);
+typedef int case_fn(struct ctx *c, const struct chain *ch, struct problem_case *pc);
+
+static top_fn top_custom_judge, top_signature_grader, top_archive, top_unbuffered, top_hints,
+    top_interactive, top_file_io, top_pretests, top_tests;
+static case_fn case_prefix_length, case_checker, case_symlinks, case_generator, case_generator_args;
+
+struct init_key {
+	const char *name;
+	unsigned where; /* AT_* */
+	enum key_kind kind;
+	size_t offset; /* M_STRING to M_BOOL: of the field in struct problem_case */
+	union {
+		double d; /* M_NUMBER, M_POSITIVE */
+		long l;	  /* M_LENGTH */
+		bool b;	  /* M_BOOL */
+	} def;
+	top_fn *top;   /* M_TOP */
+	case_fn *read; /* M_CASE */
+	const char *doc;
+};
+
+#define CASE(f) offsetof(struct problem_case, f)
+
+/* The order matters where one key's reading depends on another's:
+ * signature_grader changes a case default and archive holds the cases, so
+ * both come before the lists of cases; pretests come before the tests
+ * because DMOJ numbers their batches first. */
+static const struct init_key init_keys[] = {
+    {"custom_judge", AT_TOP, M_TOP, .top = top_custom_judge,
+     .doc = "a Python grader module: refused, it needs DMOJ's Python judge"},
+    {"signature_grader", AT_TOP, M_TOP, .top = top_signature_grader,
+     .doc = "{entry, header, allow_main}: the submission implements the header's functions"},
+    {"archive", AT_TOP, M_TOP, .top = top_archive,
+     .doc = "a zip of data files, read where the folder lacks a file"},
+    {"unbuffered", AT_TOP, M_TOP, .top = top_unbuffered,
+     .doc = "the submission's output is unbuffered"},
+    {"hints", AT_TOP, M_TOP, .top = top_hints,
+     .doc = "hints for DMOJ's Java agent, which this judge does not have"},
+    {"interactive", AT_TOP, M_TOP, .top = top_interactive,
+     .doc = "an interactor: {files, lang, type, feedback, flags, ...}"},
+    {"file_io", AT_TOP, M_TOP, .top = top_file_io,
+     .doc = "{input, output}: files in the program's folder besides its standard streams"},
+    {"pretest_test_cases", AT_TOP, M_TOP, .top = top_pretests,
+     .doc = "the pretests: a list of cases and batches, or file-name patterns"},
+    {"test_cases", AT_TOP, M_TOP, .top = top_tests,
+     .doc = "a list of cases and batches, or file-name patterns (default: derived from the "
+	    "archive)"},
+    {"batched", AT_BATCH, M_BATCH, .doc = "the cases of a batch"},
+    {"dependencies", AT_TOP | AT_BATCH, M_BATCH,
+     .doc = "the earlier batches that must pass for a batch to run (unused at the top)"},
+    {"in", AT_ANY, M_STRING, CASE(in), .doc = "the input file"},
+    {"out", AT_ANY, M_STRING, CASE(out), .doc = "the expected output file"},
+    {"points", AT_ANY, M_NUMBER, CASE(points), .def.d = 1,
+     .doc = "what the case (or the batch) is worth"},
+    {"output_prefix_length", AT_ANY, M_CASE, .read = case_prefix_length,
+     .doc = "bytes of the output shown with the result (default: 64, 0 with a signature "
+	    "grader)"},
+    {"output_limit_length", AT_ANY, M_LENGTH, CASE(output_limit_length), .def.l = 25165824,
+     .doc = "bytes of output allowed"},
+    {"wall_time_factor", AT_ANY, M_POSITIVE, CASE(wall_time_factor), .def.d = 3,
+     .doc = "the wall-clock limit as a multiple of the time limit"},
+    {"binary_data", AT_ANY, M_BOOL, CASE(binary_data), .def.b = false,
+     .doc = "compare the data as is, without normalising line endings"},
+    {"generator_in", AT_ANY, M_STRING, CASE(generator_in),
+     .doc = "a file fed to the generator's standard input"},
+    {"checker", AT_ANY, M_CASE, .read = case_checker,
+     .doc = "a name or {name, args}: built-in, `bridged` or a NAME.py module (default: "
+	    "standard)"},
+    {"symlinks", AT_ANY, M_CASE, .read = case_symlinks,
+     .doc = "{link name: target}: links made in the program's folder"},
+    {"generator", AT_ANY, M_CASE, .read = case_generator,
+     .doc = "a program whose standard output is the input and standard error the answer"},
+    {"generator_args", AT_ANY, M_CASE, .read = case_generator_args,
+     .doc = "the generator's arguments"},
+    {"short_circuit", AT_ANY, M_IGNORED,
+     .doc = "as with DMOJ's current judge, the site's short-circuit flag decides"},
+};
+
+static const struct init_key *find_key(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(init_keys); i++)
+		if (!strcmp(init_keys[i].name, name))
+			return &init_keys[i];
+	return NULL;
+}
+
 /* The value of key for this chain, or NULL if no level sets it. A level
  * that sets it to null stops the search (null is not inherited). */
 static yaml_node_t *lookup(struct ctx *c, const struct chain *ch, const char *key)
@@ -79,7 +168,8 @@ static yaml_node_t *lookup(struct ctx *c, const struct chain *ch, const char *ke
 	return NULL;
 }
 
-static int check_keys(struct ctx *c, yaml_node_t *map, bool top, bool batch, const char *where)
+/* at: AT_TOP, AT_BATCH or AT_CASE, what map is */
+static int check_keys(struct ctx *c, yaml_node_t *map, unsigned at, const char *where)
 {
 	for (size_t i = 0; i < yml_map_len(map); i++) {
 		yaml_node_t *k, *v;
@@ -90,13 +180,10 @@ static int check_keys(struct ctx *c, yaml_node_t *map, bool top, bool batch, con
 				       where);
 		if (!strcmp(s, "<<"))
 			continue;
-		if (in_list(s, case_keys, ARRAY_LEN(case_keys)))
+		const struct init_key *key = find_key(s);
+		if (key && (key->where & at))
 			continue;
-		if (top && in_list(s, top_keys, ARRAY_LEN(top_keys)))
-			continue;
-		if (batch && in_list(s, batch_keys, ARRAY_LEN(batch_keys)))
-			continue;
-		if (!top && !strcmp(s, "batched"))
+		if (at != AT_TOP && !strcmp(s, "batched"))
 			return yml_err(&c->y, k, s, c->err, c->errlen, "nested batches");
 		if (s[strlen(s) - 1] == '+')
 			return yml_err(&c->y, k, s, c->err, c->errlen,
@@ -150,32 +237,61 @@ static int get_bool(struct ctx *c, const struct chain *ch, const char *key, bool
 /* ---- programs the problem supplies ---- */
 
 enum prog_kind { PROG_CHECKER, PROG_INTERACTOR, PROG_GENERATOR };
+#define FOR(kind) (1u << (kind))
 
-static const char *const checker_prog_keys[] = {"files",
-						"lang",
-						"type",
-						"feedback",
-						"flags",
-						"args_format_string",
-						"time_limit",
-						"memory_limit",
-						"compiler_time_limit",
-						"cached",
-						NULL};
-static const char *const interactor_keys[] = {"files",
-					      "lang",
-					      "type",
-					      "feedback",
-					      "flags",
-					      "args_format_string",
-					      "preprocessing_time",
-					      "memory_limit",
-					      "compiler_time_limit",
-					      "unbuffered",
-					      NULL};
-static const char *const generator_keys[] = {
-    "source", "language", "flags", "args", "time_limit", "memory_limit", "compiler_time_limit",
-    NULL};
+/* How a member of a program's mapping is read, which fixes the type of
+ * its field in struct problem_program. */
+enum prog_type {
+	P_FILES,    /* char **: a file or a non-empty list */
+	P_LIST,	    /* char **: a text value or a list */
+	P_TEXT,	    /* char * */
+	P_TYPE,	    /* char *: one of the exit-code conventions of its kind */
+	P_BOOL,	    /* bool */
+	P_POSITIVE, /* double > 0 */
+	P_NONNEG,   /* double >= 0 */
+	P_KIB,	    /* long > 0 */
+	P_ARGS,	    /* json_t *: a list of arguments, or one */
+	P_IGNORED,  /* accepted and without effect (the row's doc says why) */
+};
+
+struct prog_key {
+	const char *name;
+	unsigned kinds; /* FOR(PROG_...): the programs that take it */
+	enum prog_type type;
+	size_t offset; /* of the field in struct problem_program */
+	const char *doc;
+};
+
+#define PROG(f) offsetof(struct problem_program, f)
+#define CHK	FOR(PROG_CHECKER)
+#define INTER	FOR(PROG_INTERACTOR)
+#define GEN	FOR(PROG_GENERATOR)
+
+/* In the order the messages list them. */
+static const struct prog_key prog_keys[] = {
+    {"files", CHK | INTER, P_FILES, PROG(files), "its source files"},
+    {"source", GEN, P_FILES, PROG(files), "its source files"},
+    {"lang", CHK | INTER, P_TEXT, PROG(lang), "executor key (default: by the files' extensions)"},
+    {"language", GEN, P_TEXT, PROG(lang), "executor key (default: by the files' extensions)"},
+    {"type", CHK | INTER, P_TYPE, PROG(type),
+     "its exit-code convention: default, testlib, coci (peg: checkers)"},
+    {"feedback", CHK | INTER, P_BOOL, PROG(feedback), "its output is the case's feedback"},
+    {"flags", CHK | INTER | GEN, P_LIST, PROG(flags), "extra compiler flags"},
+    {"args_format_string", CHK | INTER, P_TEXT, PROG(args_format),
+     "its command line (default: the type's own)"},
+    {"args", GEN, P_ARGS, PROG(args), "default arguments"},
+    {"time_limit", CHK | GEN, P_POSITIVE, PROG(time_limit), "CPU seconds per run"},
+    {"preprocessing_time", INTER, P_NONNEG, PROG(preprocessing_time),
+     "CPU seconds on top of the submission's (default: 2)"},
+    {"memory_limit", CHK | INTER | GEN, P_KIB, PROG(memory_limit), "KiB per run"},
+    {"compiler_time_limit", CHK | INTER | GEN, P_POSITIVE, PROG(compiler_time_limit),
+     "seconds to compile it"},
+    {"cached", CHK, P_IGNORED, 0,
+     "DMOJ may skip its binary cache; ours is keyed by content, so a cached binary is always "
+     "the right one"},
+    {"unbuffered", INTER, P_BOOL, PROG(unbuffered), "its output is unbuffered (default: true)"},
+};
+
 /* The exit-code conventions of checkers and interactors (DMOJ's contrib
  * modules); peg describes only checkers. */
 static const char *const checker_types[] = {"default", "testlib", "coci", "peg", NULL};
@@ -210,92 +326,90 @@ static char *joined(const char *const *list)
 	return sb_detach(&sb);
 }
 
-static int prog_positive(struct ctx *c, yaml_node_t *v, const char *key, double *out)
+static const struct prog_key *find_prog_key(const char *name, enum prog_kind kind)
+{
+	for (size_t i = 0; i < ARRAY_LEN(prog_keys); i++)
+		if ((prog_keys[i].kinds & FOR(kind)) && !strcmp(prog_keys[i].name, name))
+			return &prog_keys[i];
+	return NULL;
+}
+
+static char *prog_key_names(enum prog_kind kind)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < ARRAY_LEN(prog_keys); i++)
+		if (prog_keys[i].kinds & FOR(kind))
+			sb_addf(&sb, "%s`%s`", sb.len ? ", " : "", prog_keys[i].name);
+	return sb_detach(&sb);
+}
+
+static int prog_double(struct ctx *c, yaml_node_t *v, const char *key, bool nonneg, double *out)
 {
 	if (yml_to_double(&c->y, v, key, out, c->err, c->errlen) < 0)
 		return -1;
-	if (!(*out > 0))
+	if (nonneg && *out < 0)
+		return yml_err(&c->y, v, key, c->err, c->errlen, "must not be negative");
+	if (!nonneg && !(*out > 0))
 		return yml_err(&c->y, v, key, c->err, c->errlen, "must be a positive number");
 	return 0;
 }
 
-static int prog_key(struct ctx *c, struct problem_program *pp, const char *name, yaml_node_t *v,
-		    const char *key, enum prog_kind kind)
+/* key: the member's full name, for messages */
+static int read_prog_key(struct ctx *c, struct problem_program *pp, const struct prog_key *m,
+			 yaml_node_t *v, const char *key, enum prog_kind kind)
 {
-	if (!strcmp(name, "files") || !strcmp(name, "source")) {
-		if (yml_to_strv(&c->y, v, key, &pp->files, c->err, c->errlen) < 0)
+	void *f = (char *)pp + m->offset;
+	const char *s;
+	switch (m->type) {
+	case P_FILES:
+	case P_LIST:
+		strv_free(*(char ***)f);
+		*(char ***)f = NULL;
+		if (yml_to_strv(&c->y, v, key, f, c->err, c->errlen) < 0)
 			return -1;
-		if (!pp->files[0])
+		if (m->type == P_FILES && !(*(char ***)f)[0])
 			return yml_err(&c->y, v, key, c->err, c->errlen, "names no file");
 		return 0;
-	}
-	if (!strcmp(name, "lang") || !strcmp(name, "language")) {
-		const char *s;
+	case P_TEXT:
+	case P_TYPE:
 		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
 			return -1;
-		pp->lang = xstrdup(s);
-		return 0;
-	}
-	if (!strcmp(name, "flags")) {
-		strv_free(pp->flags);
-		pp->flags = NULL;
-		return yml_to_strv(&c->y, v, key, &pp->flags, c->err, c->errlen);
-	}
-	if (!strcmp(name, "type")) {
-		const char *s;
-		const char *const *types = kind == PROG_CHECKER ? checker_types : interactor_types;
-		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
-			return -1;
-		if (!listed(s, types)) {
-			char *names = joined(types);
-			yml_err(&c->y, v, key, c->err, c->errlen, "`%s` is not one of %s", s,
-				names);
-			free(names);
-			return -1;
+		if (m->type == P_TYPE) {
+			const char *const *types =
+			    kind == PROG_CHECKER ? checker_types : interactor_types;
+			if (!listed(s, types)) {
+				char *names = joined(types);
+				yml_err(&c->y, v, key, c->err, c->errlen, "`%s` is not one of %s",
+					s, names);
+				free(names);
+				return -1;
+			}
 		}
-		free(pp->type);
-		pp->type = xstrdup(s);
+		free(*(char **)f);
+		*(char **)f = xstrdup(s);
 		return 0;
-	}
-	if (!strcmp(name, "feedback"))
-		return yml_to_bool(&c->y, v, key, &pp->feedback, c->err, c->errlen);
-	if (!strcmp(name, "args_format_string")) {
-		const char *s;
-		if (yml_to_string(&c->y, v, key, &s, c->err, c->errlen) < 0)
+	case P_BOOL:
+		return yml_to_bool(&c->y, v, key, f, c->err, c->errlen);
+	case P_POSITIVE:
+	case P_NONNEG:
+		return prog_double(c, v, key, m->type == P_NONNEG, f);
+	case P_KIB:
+		if (yml_to_long(&c->y, v, key, f, c->err, c->errlen) < 0)
 			return -1;
-		pp->args_format = xstrdup(s);
-		return 0;
-	}
-	if (!strcmp(name, "time_limit"))
-		return prog_positive(c, v, key, &pp->time_limit);
-	if (!strcmp(name, "compiler_time_limit"))
-		return prog_positive(c, v, key, &pp->compiler_time_limit);
-	if (!strcmp(name, "preprocessing_time")) {
-		if (yml_to_double(&c->y, v, key, &pp->preprocessing_time, c->err, c->errlen) < 0)
-			return -1;
-		if (pp->preprocessing_time < 0)
-			return yml_err(&c->y, v, key, c->err, c->errlen, "must not be negative");
-		return 0;
-	}
-	if (!strcmp(name, "memory_limit")) {
-		if (yml_to_long(&c->y, v, key, &pp->memory_limit, c->err, c->errlen) < 0)
-			return -1;
-		if (pp->memory_limit <= 0)
+		if (*(long *)f <= 0)
 			return yml_err(&c->y, v, key, c->err, c->errlen,
 				       "must be a positive number");
 		return 0;
-	}
-	if (!strcmp(name, "args")) {
+	case P_ARGS:
 		if (!yml_is_seq(v) && !yml_is_scalar(v))
 			return yml_err(&c->y, v, key, c->err, c->errlen,
 				       "expected a list of arguments");
-		pp->args = yml_to_json(&c->y, v);
+		json_decref(*(json_t **)f);
+		*(json_t **)f = yml_to_json(&c->y, v);
 		return 0;
+	case P_IGNORED:
+		break;
 	}
-	if (!strcmp(name, "unbuffered"))
-		return yml_to_bool(&c->y, v, key, &pp->unbuffered, c->err, c->errlen);
-	/* `cached`: DMOJ may skip its binary cache; ours is keyed by content,
-	 * so a cached binary is always the right one */
 	return 0;
 }
 
@@ -331,15 +445,13 @@ static int parse_program(struct ctx *c, yaml_node_t *v, const char *key, enum pr
 					       : "expected a mapping with `files` and `lang`");
 		goto out;
 	} else {
-		const char *const *keys = kind == PROG_CHECKER	    ? checker_prog_keys
-					  : kind == PROG_INTERACTOR ? interactor_keys
-								    : generator_keys;
 		for (size_t i = 0; i < yml_map_len(v); i++) {
 			yaml_node_t *k, *x;
 			yml_map_at(&c->y, v, i, &k, &x);
 			const char *name = yml_str(k);
-			if (!name || !listed(name, keys)) {
-				char *names = joined(keys);
+			const struct prog_key *m = name ? find_prog_key(name, kind) : NULL;
+			if (!m) {
+				char *names = prog_key_names(kind);
 				yml_err(&c->y, k, key, c->err, c->errlen,
 					"unsupported member `%s` (it takes %s)", name ? name : "?",
 					names);
@@ -349,7 +461,7 @@ static int parse_program(struct ctx *c, yaml_node_t *v, const char *key, enum pr
 			if (yml_is_null(x))
 				continue;
 			char *full = xasprintf("%s.%s", key, name);
-			int r = prog_key(c, pp, name, x, full, kind);
+			int r = read_prog_key(c, pp, m, x, full, kind);
 			free(full);
 			if (r < 0)
 				goto out;
@@ -376,8 +488,20 @@ out:
 	return ret;
 }
 
-static int parse_checker(struct ctx *c, const struct chain *ch, struct problem_checker *out)
+/* ---- case keys with handlers ---- */
+
+/* DMOJ's default depends on the problem: no prefix with a signature
+ * grader. */
+static int case_prefix_length(struct ctx *c, const struct chain *ch, struct problem_case *pc)
 {
+	return get_long(c, ch, "output_prefix_length", c->signature ? 0 : 64,
+			&pc->output_prefix_length);
+}
+
+static int case_checker(struct ctx *c, const struct chain *ch, struct problem_case *pc)
+{
+	static const char *const members[] = {"name", "args", NULL};
+	struct problem_checker *out = &pc->checker;
 	yaml_node_t *v = lookup(c, ch, "checker");
 	if (!v) {
 		out->name = xstrdup("standard");
@@ -396,7 +520,7 @@ static int parse_checker(struct ctx *c, const struct chain *ch, struct problem_c
 			yaml_node_t *k, *x;
 			yml_map_at(&c->y, v, i, &k, &x);
 			const char *s = yml_str(k);
-			if (!s || (strcmp(s, "name") && strcmp(s, "args")))
+			if (!s || !listed(s, members))
 				return yml_err(&c->y, k, "checker", c->err, c->errlen,
 					       "unsupported member `%s` (only name and args)",
 					       s ? s : "?");
@@ -426,10 +550,10 @@ static int parse_checker(struct ctx *c, const struct chain *ch, struct problem_c
 
 /* Link names stay inside the program's working folder; targets are the
  * problem's business (DMOJ creates them as written). */
-static int parse_symlinks(struct ctx *c, const struct chain *ch, json_t **out)
+static int case_symlinks(struct ctx *c, const struct chain *ch, struct problem_case *pc)
 {
 	yaml_node_t *v = lookup(c, ch, "symlinks");
-	*out = json_object();
+	pc->symlinks = json_object();
 	if (!v)
 		return 0;
 	if (!yml_is_map(v))
@@ -447,7 +571,57 @@ static int parse_symlinks(struct ctx *c, const struct chain *ch, json_t **out)
 				       "link `%s`: cannot symlink outside of the submission's "
 				       "folder (a plain file name is needed)",
 				       name);
-		json_object_set_new(*out, name, json_string(target));
+		json_object_set_new(pc->symlinks, name, json_string(target));
+	}
+	return 0;
+}
+
+static int case_generator(struct ctx *c, const struct chain *ch, struct problem_case *pc)
+{
+	yaml_node_t *gen = lookup(c, ch, "generator");
+	return gen ? parse_program(c, gen, "generator", PROG_GENERATOR, &pc->generator) : 0;
+}
+
+static int case_generator_args(struct ctx *c, const struct chain *ch, struct problem_case *pc)
+{
+	yaml_node_t *ga = lookup(c, ch, "generator_args");
+	if (!ga)
+		return 0;
+	if (!yml_is_seq(ga) && !yml_is_scalar(ga))
+		return yml_err(&c->y, ga, "generator_args", c->err, c->errlen,
+			       "expected a list of arguments");
+	pc->generator_args = yml_to_json(&c->y, ga);
+	return 0;
+}
+
+/* ---- cases ---- */
+
+static int read_case_key(struct ctx *c, const struct chain *ch, const struct init_key *k,
+			 struct problem_case *pc)
+{
+	void *f = (char *)pc + k->offset;
+	switch (k->kind) {
+	case M_STRING:
+		return get_string(c, ch, k->name, f);
+	case M_NUMBER:
+		return get_double(c, ch, k->name, k->def.d, f);
+	case M_POSITIVE:
+		if (get_double(c, ch, k->name, k->def.d, f) < 0)
+			return -1;
+		if (*(double *)f <= 0)
+			return yml_err(&c->y, lookup(c, ch, k->name), k->name, c->err, c->errlen,
+				       "must be positive");
+		return 0;
+	case M_LENGTH:
+		return get_long(c, ch, k->name, k->def.l, f);
+	case M_BOOL:
+		return get_bool(c, ch, k->name, k->def.b, f);
+	case M_CASE:
+		return k->read(c, ch, pc);
+	case M_TOP:
+	case M_BATCH:
+	case M_IGNORED:
+		break;
 	}
 	return 0;
 }
@@ -455,29 +629,9 @@ static int parse_symlinks(struct ctx *c, const struct chain *ch, json_t **out)
 static int parse_case(struct ctx *c, const struct chain *ch, int line, struct problem_case *pc)
 {
 	pc->line = line;
-	if (get_string(c, ch, "in", &pc->in) < 0 || get_string(c, ch, "out", &pc->out) < 0 ||
-	    get_double(c, ch, "points", 1, &pc->points) < 0 ||
-	    get_long(c, ch, "output_prefix_length", c->signature ? 0 : 64,
-		     &pc->output_prefix_length) < 0 ||
-	    get_long(c, ch, "output_limit_length", 25165824, &pc->output_limit_length) < 0 ||
-	    get_double(c, ch, "wall_time_factor", 3, &pc->wall_time_factor) < 0 ||
-	    get_bool(c, ch, "binary_data", false, &pc->binary_data) < 0 ||
-	    get_string(c, ch, "generator_in", &pc->generator_in) < 0 ||
-	    parse_checker(c, ch, &pc->checker) < 0 || parse_symlinks(c, ch, &pc->symlinks) < 0)
-		return -1;
-	if (pc->wall_time_factor <= 0)
-		return yml_err(&c->y, lookup(c, ch, "wall_time_factor"), "wall_time_factor", c->err,
-			       c->errlen, "must be positive");
-	yaml_node_t *gen = lookup(c, ch, "generator");
-	if (gen && parse_program(c, gen, "generator", PROG_GENERATOR, &pc->generator) < 0)
-		return -1;
-	yaml_node_t *ga = lookup(c, ch, "generator_args");
-	if (ga) {
-		if (!yml_is_seq(ga) && !yml_is_scalar(ga))
-			return yml_err(&c->y, ga, "generator_args", c->err, c->errlen,
-				       "expected a list of arguments");
-		pc->generator_args = yml_to_json(&c->y, ga);
-	}
+	for (size_t i = 0; i < ARRAY_LEN(init_keys); i++)
+		if (read_case_key(c, ch, &init_keys[i], pc) < 0)
+			return -1;
 	return 0;
 }
 
@@ -572,8 +726,9 @@ static const char *format_of(struct ctx *c, yaml_node_t *spec, const char *key, 
 /* test_cases as a mapping of file-name patterns, or absent: the cases are
  * the archive's files that the patterns match. */
 static int derive_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *spec, const char *key,
-			struct problem_tests *t, int *batches)
+			struct problem_tests *t)
 {
+	static const char *const members[] = {"input_format", "output_format", "case_points", NULL};
 	int line = spec ? yml_line(spec) : 1;
 	if (!c->p->zip) {
 		if (!spec)
@@ -587,8 +742,7 @@ static int derive_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *spec, con
 		yaml_node_t *k, *v;
 		yml_map_at(&c->y, spec, i, &k, &v);
 		const char *s = yml_str(k);
-		if (!s || (strcmp(s, "input_format") && strcmp(s, "output_format") &&
-			   strcmp(s, "case_points")))
+		if (!s || !listed(s, members))
 			return yml_err(&c->y, k, key, c->err, c->errlen,
 				       "unsupported member `%s` (it takes `input_format`, "
 				       "`output_format` and `case_points`)",
@@ -618,7 +772,7 @@ static int derive_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *spec, con
 		u->line = line;
 		u->batched = g[i].batched;
 		u->points = points[i];
-		u->batch_no = u->batched ? ++*batches : 0;
+		u->batch_no = u->batched ? ++c->batches : 0;
 		u->ncases = g[i].ncases;
 		u->cases = xcalloc(u->ncases, sizeof(*u->cases));
 		for (size_t j = 0; j < u->ncases; j++) {
@@ -640,18 +794,16 @@ out:
 	return ret;
 }
 
-/* key is "test_cases" or "pretest_test_cases"; *batches counts batches
- * across both lists (pretest batches first), as DMOJ numbers them. */
-static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct problem_tests *t,
-		       int *batches)
+/* list: the value of key, "test_cases" or "pretest_test_cases", or NULL.
+ * Batches are numbered across both lists (c->batches). */
+static int parse_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *list, const char *key,
+		       bool pretests, struct problem_tests *t)
 {
-	yaml_node_t *list = yml_get(&c->y, root, key);
 	memset(t, 0, sizeof(*t));
-	bool pretests = !strcmp(key, "pretest_test_cases");
 	if (!list || yml_is_null(list))
-		return pretests ? 0 : derive_tests(c, root, NULL, key, t, batches);
+		return pretests ? 0 : derive_tests(c, root, NULL, key, t);
 	if (yml_is_map(list))
-		return derive_tests(c, root, list, key, t, batches);
+		return derive_tests(c, root, list, key, t);
 	if (!yml_is_seq(list))
 		return yml_err(&c->y, list, key, c->err, c->errlen,
 			       "expected a list of cases and batches");
@@ -670,7 +822,7 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 			if (yml_get(&c->y, item, "dependencies"))
 				return yml_err(&c->y, item, "dependencies", c->err, c->errlen,
 					       "only batches can have dependencies");
-			if (check_keys(c, item, false, false, "a test case") < 0)
+			if (check_keys(c, item, AT_CASE, "a test case") < 0)
 				return -1;
 			u->ncases = 1;
 			u->cases = xcalloc(1, sizeof(*u->cases));
@@ -680,8 +832,8 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 			continue;
 		}
 		u->batched = true;
-		u->batch_no = ++*batches;
-		if (check_keys(c, item, false, true, "a batch") < 0)
+		u->batch_no = ++c->batches;
+		if (check_keys(c, item, AT_BATCH, "a batch") < 0)
 			return -1;
 		if (!yml_is_seq(batched) || !yml_seq_len(batched))
 			return yml_err(&c->y, batched, "batched", c->err, c->errlen,
@@ -699,7 +851,7 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 			if (yml_get(&c->y, ci, "batched"))
 				return yml_err(&c->y, ci, "batched", c->err, c->errlen,
 					       "nested batches");
-			if (check_keys(c, ci, false, false, "a batched case") < 0)
+			if (check_keys(c, ci, AT_CASE, "a batched case") < 0)
 				return -1;
 			struct chain cch = {{ci, item, root}, 3};
 			if (parse_case(c, &cch, yml_line(ci), &u->cases[j]) < 0)
@@ -711,8 +863,39 @@ static int parse_tests(struct ctx *c, yaml_node_t *root, const char *key, struct
 
 /* ---- top-level keys ---- */
 
-static int parse_signature(struct ctx *c, yaml_node_t *v)
+static int top_custom_judge(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
 {
+	if (v && !yml_is_null(v))
+		return yml_err(&c->y, v, "custom_judge", c->err, c->errlen,
+			       "custom_judge (Python grader) is not supported");
+	return 0;
+}
+
+/* The members of signature_grader and file_io: text, or a boolean. */
+struct member {
+	const char *name;
+	bool is_bool;
+	size_t offset; /* of the field in struct problem_signature or problem_file_io */
+};
+
+static const struct member *find_member(const struct member *list, size_t n, const char *name)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (!strcmp(list[i].name, name))
+			return &list[i];
+	return NULL;
+}
+
+static int top_signature_grader(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	static const struct member members[] = {
+	    {"entry", false, offsetof(struct problem_signature, entry)},
+	    {"header", false, offsetof(struct problem_signature, header)},
+	    {"allow_main", true, offsetof(struct problem_signature, allow_main)},
+	};
+	c->signature = v && !yml_is_null(v);
+	if (!c->signature)
+		return 0;
 	if (!yml_is_map(v))
 		return yml_err(&c->y, v, "signature_grader", c->err, c->errlen,
 			       "expected {entry: FILE, header: FILE, allow_main: BOOL}");
@@ -722,23 +905,23 @@ static int parse_signature(struct ctx *c, yaml_node_t *v)
 		yaml_node_t *k, *x;
 		yml_map_at(&c->y, v, i, &k, &x);
 		const char *name = yml_str(k);
-		const char *str;
-		if (name && !strcmp(name, "allow_main")) {
-			if (yml_to_bool(&c->y, x, "signature_grader.allow_main", &s->allow_main,
-					c->err, c->errlen) < 0)
-				return -1;
-		} else if (name && (!strcmp(name, "entry") || !strcmp(name, "header"))) {
-			char *key = xasprintf("signature_grader.%s", name);
-			int r = yml_to_string(&c->y, x, key, &str, c->err, c->errlen);
-			free(key);
-			if (r < 0)
-				return -1;
-			*(!strcmp(name, "entry") ? &s->entry : &s->header) = xstrdup(str);
-		} else {
+		const struct member *m = find_member(members, ARRAY_LEN(members), name);
+		if (!m)
 			return yml_err(&c->y, k, "signature_grader", c->err, c->errlen,
 				       "unsupported member `%s` (it takes `entry`, `header` and "
 				       "`allow_main`)",
 				       name ? name : "?");
+		void *f = (char *)s + m->offset;
+		const char *str;
+		char *key = xasprintf("signature_grader.%s", name);
+		int r = m->is_bool ? yml_to_bool(&c->y, x, key, f, c->err, c->errlen)
+				   : yml_to_string(&c->y, x, key, &str, c->err, c->errlen);
+		free(key);
+		if (r < 0)
+			return -1;
+		if (!m->is_bool) {
+			free(*(char **)f);
+			*(char **)f = xstrdup(str);
 		}
 	}
 	if (!s->entry || !s->header)
@@ -751,8 +934,53 @@ static int parse_signature(struct ctx *c, yaml_node_t *v)
 	return 0;
 }
 
-static int parse_file_io(struct ctx *c, yaml_node_t *v)
+static int top_archive(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
 {
+	struct problem *p = c->p;
+	const char *archive;
+	if (!v || yml_is_null(v))
+		return 0;
+	if (yml_to_string(&c->y, v, "archive", &archive, c->err, c->errlen) < 0)
+		return -1;
+	p->archive = path_join(p->dir, archive);
+	if (!path_exists(p->archive))
+		return errf(c->err, c->errlen, "%s: key `archive`: file %s does not exist",
+			    c->y.file, p->archive);
+	char inner[512];
+	if (archive_open(p, inner, sizeof(inner)) < 0)
+		return errf(c->err, c->errlen, "%s: key `archive`: %s", c->y.file, inner);
+	return 0;
+}
+
+static int top_unbuffered(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	if (!v || yml_is_null(v))
+		return 0;
+	return yml_to_bool(&c->y, v, "unbuffered", &c->p->unbuffered, c->err, c->errlen);
+}
+
+static int top_hints(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	if (!v || yml_is_null(v))
+		return 0;
+	return yml_to_strv(&c->y, v, "hints", &c->p->hints, c->err, c->errlen);
+}
+
+static int top_interactive(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	if (!v || yml_is_null(v))
+		return 0;
+	return parse_program(c, v, "interactive", PROG_INTERACTOR, &c->p->interactive);
+}
+
+static int top_file_io(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	static const struct member members[] = {
+	    {"input", false, offsetof(struct problem_file_io, input)},
+	    {"output", false, offsetof(struct problem_file_io, output)},
+	};
+	if (!v || yml_is_null(v))
+		return 0;
 	if (!yml_is_map(v))
 		return yml_err(&c->y, v, "file_io", c->err, c->errlen,
 			       "expected {input: NAME, output: NAME}");
@@ -762,7 +990,8 @@ static int parse_file_io(struct ctx *c, yaml_node_t *v)
 		yaml_node_t *k, *x;
 		yml_map_at(&c->y, v, i, &k, &x);
 		const char *name = yml_str(k), *str;
-		if (!name || (strcmp(name, "input") && strcmp(name, "output")))
+		const struct member *m = find_member(members, ARRAY_LEN(members), name);
+		if (!m)
 			return yml_err(&c->y, k, "file_io", c->err, c->errlen,
 				       "unsupported member `%s` (it takes `input` and `output`)",
 				       name ? name : "?");
@@ -777,68 +1006,45 @@ static int parse_file_io(struct ctx *c, yaml_node_t *v)
 			return yml_err(&c->y, x, "file_io", c->err, c->errlen,
 				       "`%s` must be a plain file name in the program's folder",
 				       str);
-		*(!strcmp(name, "input") ? &f->input : &f->output) = xstrdup(str);
+		char **field = (char **)((char *)f + m->offset);
+		free(*field);
+		*field = xstrdup(str);
 	}
+	return 0;
+}
+
+static int top_pretests(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	return parse_tests(c, root, v, "pretest_test_cases", true, &c->p->pretests);
+}
+
+static int top_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
+{
+	struct problem *p = c->p;
+	if (parse_tests(c, root, v, "test_cases", false, &p->tests) < 0)
+		return -1;
+	p->has_pretests = p->pretests.n > 0;
+	if (!p->tests.n)
+		return yml_err(&c->y, v, "test_cases", c->err, c->errlen,
+			       "the list of cases is empty");
 	return 0;
 }
 
 static int parse_root(struct ctx *c, yaml_node_t *root)
 {
-	struct problem *p = c->p;
 	if (!root || yml_is_null(root))
 		return errf(c->err, c->errlen, "%s is empty", c->y.file);
 	if (!yml_is_map(root))
 		return yml_err(&c->y, root, NULL, c->err, c->errlen,
 			       "init.yml must be a mapping of keys to values");
-	if (check_keys(c, root, true, false, "init.yml") < 0)
+	if (check_keys(c, root, AT_TOP, "init.yml") < 0)
 		return -1;
-	yaml_node_t *cj = yml_get(&c->y, root, "custom_judge");
-	if (cj && !yml_is_null(cj))
-		return yml_err(&c->y, cj, "custom_judge", c->err, c->errlen,
-			       "custom_judge (Python grader) is not supported");
-	yaml_node_t *sig = yml_get(&c->y, root, "signature_grader");
-	c->signature = sig && !yml_is_null(sig);
-	if (sig && !yml_is_null(sig) && parse_signature(c, sig) < 0)
-		return -1;
-	struct chain ch = {{root}, 1};
-	char *archive;
-	if (get_string(c, &ch, "archive", &archive) < 0)
-		return -1;
-	if (archive) {
-		p->archive = path_join(p->dir, archive);
-		free(archive);
-		if (!path_exists(p->archive))
-			return errf(c->err, c->errlen, "%s: key `archive`: file %s does not exist",
-				    c->y.file, p->archive);
-		char inner[512];
-		if (archive_open(p, inner, sizeof(inner)) < 0)
-			return errf(c->err, c->errlen, "%s: key `archive`: %s", c->y.file, inner);
-	}
-	if (get_bool(c, &ch, "unbuffered", false, &p->unbuffered) < 0)
-		return -1;
-	yaml_node_t *hints = yml_get(&c->y, root, "hints");
-	if (hints && !yml_is_null(hints) &&
-	    yml_to_strv(&c->y, hints, "hints", &p->hints, c->err, c->errlen) < 0)
-		return -1;
-	yaml_node_t *inter = yml_get(&c->y, root, "interactive");
-	if (inter && !yml_is_null(inter)) {
-		const struct problem_program *pp;
-		if (parse_program(c, inter, "interactive", PROG_INTERACTOR, &pp) < 0)
+	c->p->init = yml_to_json(&c->y, root);
+	for (size_t i = 0; i < ARRAY_LEN(init_keys); i++) {
+		const struct init_key *k = &init_keys[i];
+		if (k->kind == M_TOP && k->top(c, root, yml_get(&c->y, root, k->name)) < 0)
 			return -1;
-		p->interactive = pp;
 	}
-	yaml_node_t *fio = yml_get(&c->y, root, "file_io");
-	if (fio && !yml_is_null(fio) && parse_file_io(c, fio) < 0)
-		return -1;
-	p->init = yml_to_json(&c->y, root);
-	int batches = 0;
-	if (parse_tests(c, root, "pretest_test_cases", &p->pretests, &batches) < 0 ||
-	    parse_tests(c, root, "test_cases", &p->tests, &batches) < 0)
-		return -1;
-	p->has_pretests = p->pretests.n > 0;
-	if (!p->tests.n)
-		return yml_err(&c->y, yml_get(&c->y, root, "test_cases"), "test_cases", c->err,
-			       c->errlen, "the list of cases is empty");
 	return 0;
 }
 

@@ -19,6 +19,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,17 +45,39 @@
 enum split_mode { SPLIT_LINES, SPLIT_WHITESPACE };
 enum error_mode { ERROR_DEFAULT, ERROR_ABSOLUTE, ERROR_RELATIVE };
 
+/* point_distribution */
+struct weights {
+	const json_t *list; /* NULL means DMOJ's default [1] */
+	double sum;
+};
+
+/* The arguments as the checkers read them: each field is filled by its row
+ * of `arguments` (below), from init.yml or with the row's default. */
 struct opts {
 	bool pe_allowed;
 	bool filter_new_line;
 	bool feedback;
 	bool filler_lines_required;
-	enum split_mode split_on;
-	enum error_mode error_mode;
+	int split_on;	/* enum split_mode */
+	int error_mode; /* enum error_mode */
 	long precision;
-	const json_t *weights; /* point_distribution; NULL means DMOJ's default [1] */
-	double weight_sum;
+	struct weights weights;
 };
+
+/* Every argument a built-in checker takes: the rows of `arguments`, in
+ * the order messages list them. */
+enum opt_id {
+	OPT_PE_ALLOWED,
+	OPT_FILTER_NEW_LINE,
+	OPT_FEEDBACK,
+	OPT_POINT_DISTRIBUTION,
+	OPT_FILLER_LINES_REQUIRED,
+	OPT_SPLIT_ON,
+	OPT_PRECISION,
+	OPT_ERROR_MODE,
+	OPT_COUNT
+};
+#define TAKES(id) (1u << (id))
 
 struct span {
 	const char *p;
@@ -69,7 +92,7 @@ struct checker_def {
 	check_fn run;
 	bool runs_on_error;
 	enum error_mode error_mode; /* the mode floatsabs/floatsrel force */
-	const char *const *keys;    /* accepted argument names, NULL-terminated */
+	unsigned takes;		    /* the arguments it accepts: TAKES(OPT_...) bits */
 };
 
 /* ---- character classes and spans ---- */
@@ -387,7 +410,7 @@ static int check_linematches(const struct checker_input *in, const struct opts *
 			     struct checker_result *res, char *err, size_t errlen)
 {
 	size_t nans = count_lines(in->answer, in->answer_len);
-	size_t nweights = o->weights ? json_array_size(o->weights) : 1;
+	size_t nweights = o->weights.list ? json_array_size(o->weights.list) : 1;
 	if (nweights != nans)
 		return errf(err, errlen,
 			    "checker linematches: argument `point_distribution` has %zu "
@@ -405,10 +428,12 @@ static int check_linematches(const struct checker_input *in, const struct opts *
 			   next_line(in->answer, in->answer_len, &j, &y);
 	     k++) {
 		if (span_eq(x, y))
-			got += o->weights ? json_number_value(json_array_get(o->weights, k)) : 1;
+			got += o->weights.list
+				   ? json_number_value(json_array_get(o->weights.list, k))
+				   : 1;
 	}
 	res->passed = got > 0;
-	res->points = in->points * (got / o->weight_sum);
+	res->points = in->points * (got / o->weights.sum);
 	return 0;
 }
 
@@ -745,27 +770,19 @@ static int check_floats(const struct checker_input *in, const struct opts *o,
 
 /* ---- the table ---- */
 
-static const char *const no_keys[] = {NULL};
-static const char *const identical_keys[] = {"pe_allowed", NULL};
-static const char *const rstripped_keys[] = {"filter_new_line", NULL};
-static const char *const linecount_keys[] = {"feedback", NULL};
-static const char *const linematches_keys[] = {"point_distribution", "filler_lines_required", NULL};
-static const char *const sorted_keys[] = {"split_on", NULL};
-static const char *const floats_keys[] = {"precision", "error_mode", NULL};
-static const char *const floats_alias_keys[] = {"precision", NULL};
-
 static const struct checker_def checkers[] = {
-    {"standard", check_standard, false, ERROR_DEFAULT, no_keys},
-    {"identical", check_identical, false, ERROR_DEFAULT, identical_keys},
-    {"rstripped", check_rstripped, false, ERROR_DEFAULT, rstripped_keys},
-    {"linecount", check_linecount, true, ERROR_DEFAULT, linecount_keys},
-    {"linematches", check_linematches, false, ERROR_DEFAULT, linematches_keys},
-    {"sorted", check_sorted, false, ERROR_DEFAULT, sorted_keys},
-    {"unordered", check_unordered, false, ERROR_DEFAULT, no_keys},
-    {"easy", check_easy, false, ERROR_DEFAULT, no_keys},
-    {"floats", check_floats, false, ERROR_DEFAULT, floats_keys},
-    {"floatsabs", check_floats, false, ERROR_ABSOLUTE, floats_alias_keys},
-    {"floatsrel", check_floats, false, ERROR_RELATIVE, floats_alias_keys},
+    {"standard", check_standard, false, ERROR_DEFAULT, 0},
+    {"identical", check_identical, false, ERROR_DEFAULT, TAKES(OPT_PE_ALLOWED)},
+    {"rstripped", check_rstripped, false, ERROR_DEFAULT, TAKES(OPT_FILTER_NEW_LINE)},
+    {"linecount", check_linecount, true, ERROR_DEFAULT, TAKES(OPT_FEEDBACK)},
+    {"linematches", check_linematches, false, ERROR_DEFAULT,
+     TAKES(OPT_POINT_DISTRIBUTION) | TAKES(OPT_FILLER_LINES_REQUIRED)},
+    {"sorted", check_sorted, false, ERROR_DEFAULT, TAKES(OPT_SPLIT_ON)},
+    {"unordered", check_unordered, false, ERROR_DEFAULT, 0},
+    {"easy", check_easy, false, ERROR_DEFAULT, 0},
+    {"floats", check_floats, false, ERROR_DEFAULT, TAKES(OPT_PRECISION) | TAKES(OPT_ERROR_MODE)},
+    {"floatsabs", check_floats, false, ERROR_ABSOLUTE, TAKES(OPT_PRECISION)},
+    {"floatsrel", check_floats, false, ERROR_RELATIVE, TAKES(OPT_PRECISION)},
 };
 
 const struct checker_def *checker_find(const char *name)
@@ -784,6 +801,63 @@ bool checker_runs_on_error(const struct checker_def *c)
 }
 
 /* ---- arguments ---- */
+
+/* How an argument's value is read, which fixes the type of its field. */
+enum arg_type {
+	ARG_BOOL,    /* bool */
+	ARG_WHOLE,   /* long, from min to max */
+	ARG_CHOICE,  /* int: the index of the value among choices */
+	ARG_WEIGHTS, /* struct weights */
+};
+
+struct arg_def {
+	const char *name;
+	enum arg_type type;
+	size_t offset; /* of the field in struct opts */
+	/* ARG_WEIGHTS has no default here: absent, it is DMOJ's [1] */
+	union {
+		bool b; /* ARG_BOOL */
+		long l; /* ARG_WHOLE */
+		int i;	/* ARG_CHOICE */
+	} def;
+	long min, max;		    /* ARG_WHOLE */
+	const char *const *choices; /* ARG_CHOICE, NULL-terminated */
+	const char *doc;
+};
+
+static const char *const split_names[] = {
+    [SPLIT_LINES] = "lines", [SPLIT_WHITESPACE] = "whitespace", NULL};
+static const char *const mode_names[] = {[ERROR_DEFAULT] = "default",
+					 [ERROR_ABSOLUTE] = "absolute",
+					 [ERROR_RELATIVE] = "relative",
+					 NULL};
+
+#define OPT(f) offsetof(struct opts, f)
+
+static const struct arg_def arguments[OPT_COUNT] = {
+    [OPT_PE_ALLOWED] = {"pe_allowed", ARG_BOOL, OPT(pe_allowed), .def.b = true,
+			.doc = "identical: say \"Presentation Error\" when only white space "
+			       "differs"},
+    [OPT_FILTER_NEW_LINE] = {"filter_new_line", ARG_BOOL, OPT(filter_new_line), .def.b = false,
+			     .doc = "rstripped: skip empty lines"},
+    [OPT_FEEDBACK] = {"feedback", ARG_BOOL, OPT(feedback), .def.b = true,
+		      .doc = "linecount: mark each line right or wrong in the extended "
+			     "feedback"},
+    [OPT_POINT_DISTRIBUTION] = {"point_distribution", ARG_WEIGHTS, OPT(weights),
+				.doc = "linematches: the weight of each expected line"},
+    [OPT_FILLER_LINES_REQUIRED] = {"filler_lines_required", ARG_BOOL, OPT(filler_lines_required),
+				   .def.b = true,
+				   .doc = "linematches: the output must have as many lines as "
+					  "the answer"},
+    [OPT_SPLIT_ON] = {"split_on", ARG_CHOICE, OPT(split_on), .def.i = SPLIT_LINES,
+		      .choices = split_names,
+		      .doc = "sorted: compare the lines, or the tokens, as multisets"},
+    [OPT_PRECISION] = {"precision", ARG_WHOLE, OPT(precision), .def.l = 6, .min = PRECISION_MIN,
+		       .max = PRECISION_MAX, .doc = "floats: numbers match within 10^-precision"},
+    [OPT_ERROR_MODE] = {"error_mode", ARG_CHOICE, OPT(error_mode), .def.i = ERROR_DEFAULT,
+			.choices = mode_names,
+			.doc = "floats: absolute or relative error, or either of them"},
+};
 
 static const char *json_kind(const json_t *v)
 {
@@ -810,8 +884,8 @@ static const char *json_kind(const json_t *v)
  * (False) cover what YAML gives for them. A string is refused even though
  * Python would take "false" as true, because that is never what was
  * meant. */
-static int arg_bool(const struct checker_def *c, const char *key, const json_t *v, bool *out,
-		    char *err, size_t errlen)
+static int arg_bool(const struct checker_def *c, const struct arg_def *a, const json_t *v,
+		    bool *out, char *err, size_t errlen)
 {
 	if (json_is_boolean(v))
 		*out = json_is_true(v);
@@ -821,14 +895,14 @@ static int arg_bool(const struct checker_def *c, const char *key, const json_t *
 		*out = false;
 	else
 		return errf(err, errlen, "checker %s: argument `%s` must be true or false, not %s",
-			    c->name, key, json_kind(v));
+			    c->name, a->name, json_kind(v));
 	return 0;
 }
 
 /* DMOJ applies int() to it, so an integral real and a string of digits
  * work there and here; 6.5 (which int() would truncate) is refused. */
-static int arg_precision(const struct checker_def *c, const json_t *v, long *out, char *err,
-			 size_t errlen)
+static int arg_whole(const struct checker_def *c, const struct arg_def *a, const json_t *v,
+		     long *out, char *err, size_t errlen)
 {
 	long p;
 	if (json_is_integer(v)) {
@@ -839,32 +913,32 @@ static int arg_precision(const struct checker_def *c, const json_t *v, long *out
 		   fabs(json_real_value(v)) < 1e9) {
 		p = (long)json_real_value(v);
 	} else if (!(json_is_string(v) && parse_long(json_string_value(v), &p))) {
-		return errf(err, errlen, "checker %s: argument `precision` must be a whole number",
-			    c->name);
+		return errf(err, errlen, "checker %s: argument `%s` must be a whole number",
+			    c->name, a->name);
 	}
-	if (p < PRECISION_MIN || p > PRECISION_MAX)
+	if (p < a->min || p > a->max)
 		return errf(err, errlen,
-			    "checker %s: argument `precision` must be between %d and %d, not %ld",
-			    c->name, PRECISION_MIN, PRECISION_MAX, p);
+			    "checker %s: argument `%s` must be between %ld and %ld, not %ld",
+			    c->name, a->name, a->min, a->max, p);
 	*out = p;
 	return 0;
 }
 
-/* A string argument that must be one of `names` (NULL-terminated); *out
- * gets its index. */
-static int arg_choice(const struct checker_def *c, const char *key, const json_t *v,
-		      const char *const *names, int *out, char *err, size_t errlen)
+/* A string argument that must be one of the row's choices; *out gets its
+ * index. */
+static int arg_choice(const struct checker_def *c, const struct arg_def *a, const json_t *v,
+		      int *out, char *err, size_t errlen)
 {
 	if (json_is_string(v))
-		for (int k = 0; names[k]; k++)
-			if (!strcmp(json_string_value(v), names[k])) {
+		for (int k = 0; a->choices[k]; k++)
+			if (!strcmp(json_string_value(v), a->choices[k])) {
 				*out = k;
 				return 0;
 			}
 	struct strbuf sb = STRBUF_INIT;
-	for (int k = 0; names[k]; k++)
-		sb_addf(&sb, "%s`%s`", k ? ", " : "", names[k]);
-	errf(err, errlen, "checker %s: argument `%s` must be one of %s", c->name, key, sb.buf);
+	for (int k = 0; a->choices[k]; k++)
+		sb_addf(&sb, "%s`%s`", k ? ", " : "", a->choices[k]);
+	errf(err, errlen, "checker %s: argument `%s` must be one of %s", c->name, a->name, sb.buf);
 	sb_free(&sb);
 	return -1;
 }
@@ -872,14 +946,14 @@ static int arg_choice(const struct checker_def *c, const char *key, const json_t
 /* Weights are refused when negative (DMOJ would take them and could give
  * negative points or more than the case is worth); the positive-sum and
  * length checks are DMOJ's own (the length one runs with the answer). */
-static int arg_weights(const struct checker_def *c, const json_t *v, struct opts *o, char *err,
-		       size_t errlen)
+static int arg_weights(const struct checker_def *c, const struct arg_def *a, const json_t *v,
+		       struct weights *out, char *err, size_t errlen)
 {
 	if (!json_is_array(v) || !json_array_size(v))
 		return errf(err, errlen,
-			    "checker %s: argument `point_distribution` must be a non-empty list "
-			    "of numbers, one per expected line",
-			    c->name);
+			    "checker %s: argument `%s` must be a non-empty list of numbers, one "
+			    "per expected line",
+			    c->name, a->name);
 	double sum = 0;
 	size_t k;
 	json_t *w;
@@ -888,26 +962,25 @@ static int arg_weights(const struct checker_def *c, const json_t *v, struct opts
 		if (!json_is_number(w) || !isfinite(json_number_value(w)) ||
 		    json_number_value(w) < 0)
 			return errf(err, errlen,
-				    "checker %s: argument `point_distribution`: item %zu must be "
-				    "a non-negative number",
-				    c->name, k + 1);
+				    "checker %s: argument `%s`: item %zu must be a non-negative "
+				    "number",
+				    c->name, a->name, k + 1);
 		sum += json_number_value(w);
 	}
 	if (!(sum > 0) || !isfinite(sum))
-		return errf(err, errlen,
-			    "checker %s: argument `point_distribution` must have a positive sum",
-			    c->name);
-	o->weights = v;
-	o->weight_sum = sum;
+		return errf(err, errlen, "checker %s: argument `%s` must have a positive sum",
+			    c->name, a->name);
+	out->list = v;
+	out->sum = sum;
 	return 0;
 }
 
-static bool key_accepted(const struct checker_def *c, const char *key)
+static const struct arg_def *find_arg(const struct checker_def *c, const char *key)
 {
-	for (size_t k = 0; c->keys[k]; k++)
-		if (!strcmp(c->keys[k], key))
-			return true;
-	return false;
+	for (size_t k = 0; k < ARRAY_LEN(arguments); k++)
+		if ((c->takes & TAKES(k)) && !strcmp(arguments[k].name, key))
+			return &arguments[k];
+	return NULL;
 }
 
 /* Refuses keys the checker does not take. DMOJ's checkers swallow them in
@@ -916,8 +989,9 @@ static bool key_accepted(const struct checker_def *c, const char *key)
 static int unknown_key(const struct checker_def *c, const char *key, char *err, size_t errlen)
 {
 	struct strbuf sb = STRBUF_INIT;
-	for (size_t k = 0; c->keys[k]; k++)
-		sb_addf(&sb, "%s`%s`", k ? ", " : "", c->keys[k]);
+	for (size_t k = 0; k < ARRAY_LEN(arguments); k++)
+		if (c->takes & TAKES(k))
+			sb_addf(&sb, "%s`%s`", sb.len ? ", " : "", arguments[k].name);
 	if (sb.len)
 		errf(err, errlen, "checker %s: unknown argument `%s` (it takes %s)", c->name, key,
 		     sb.buf);
@@ -928,56 +1002,64 @@ static int unknown_key(const struct checker_def *c, const char *key, char *err, 
 	return -1;
 }
 
-static int parse_args(const struct checker_def *c, const json_t *args, struct opts *o, char *err,
+static void set_default(const struct arg_def *a, struct opts *o)
+{
+	void *f = (char *)o + a->offset;
+	switch (a->type) {
+	case ARG_BOOL:
+		*(bool *)f = a->def.b;
+		break;
+	case ARG_WHOLE:
+		*(long *)f = a->def.l;
+		break;
+	case ARG_CHOICE:
+		*(int *)f = a->def.i;
+		break;
+	case ARG_WEIGHTS:
+		*(struct weights *)f = (struct weights){NULL, 1};
+		break;
+	}
+}
+
+static int read_arg(const struct checker_def *c, const struct arg_def *a, const json_t *v,
+		    struct opts *o, char *err, size_t errlen)
+{
+	void *f = (char *)o + a->offset;
+	switch (a->type) {
+	case ARG_BOOL:
+		return arg_bool(c, a, v, f, err, errlen);
+	case ARG_WHOLE:
+		return arg_whole(c, a, v, f, err, errlen);
+	case ARG_CHOICE:
+		return arg_choice(c, a, v, f, err, errlen);
+	case ARG_WEIGHTS:
+		return arg_weights(c, a, v, f, err, errlen);
+	}
+	return 0;
+}
+
+static int parse_args(const struct checker_def *c, const json_t *in, struct opts *o, char *err,
 		      size_t errlen)
 {
-	static const char *const split_names[] = {"lines", "whitespace", NULL};
-	static const char *const mode_names[] = {"default", "absolute", "relative", NULL};
-
-	*o = (struct opts){
-	    .pe_allowed = true,
-	    .filter_new_line = false,
-	    .feedback = true,
-	    .filler_lines_required = true,
-	    .split_on = SPLIT_LINES,
-	    .error_mode = c->error_mode,
-	    .precision = 6,
-	    .weights = NULL,
-	    .weight_sum = 1,
-	};
-	if (!args || json_is_null(args))
+	/* Every field gets its default, taken or not: a checker reads only
+	 * its own, but no field is ever left undefined. */
+	for (size_t k = 0; k < ARRAY_LEN(arguments); k++)
+		set_default(&arguments[k], o);
+	o->error_mode = c->error_mode;
+	if (!in || json_is_null(in))
 		return 0;
-	if (!json_is_object(args))
+	if (!json_is_object(in))
 		return errf(err, errlen, "checker %s: `args` must be a mapping, not %s", c->name,
-			    json_kind(args));
+			    json_kind(in));
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)args, key, v)
+	json_object_foreach((json_t *)in, key, v)
 	{
-		int r = 0, choice = 0;
-		if (!key_accepted(c, key))
+		const struct arg_def *a = find_arg(c, key);
+		if (!a)
 			return unknown_key(c, key, err, errlen);
-		if (!strcmp(key, "pe_allowed")) {
-			r = arg_bool(c, key, v, &o->pe_allowed, err, errlen);
-		} else if (!strcmp(key, "filter_new_line")) {
-			r = arg_bool(c, key, v, &o->filter_new_line, err, errlen);
-		} else if (!strcmp(key, "feedback")) {
-			r = arg_bool(c, key, v, &o->feedback, err, errlen);
-		} else if (!strcmp(key, "filler_lines_required")) {
-			r = arg_bool(c, key, v, &o->filler_lines_required, err, errlen);
-		} else if (!strcmp(key, "precision")) {
-			r = arg_precision(c, v, &o->precision, err, errlen);
-		} else if (!strcmp(key, "point_distribution")) {
-			r = arg_weights(c, v, o, err, errlen);
-		} else if (!strcmp(key, "split_on")) {
-			r = arg_choice(c, key, v, split_names, &choice, err, errlen);
-			o->split_on = (enum split_mode)choice;
-		} else if (!strcmp(key, "error_mode")) {
-			r = arg_choice(c, key, v, mode_names, &choice, err, errlen);
-			o->error_mode = (enum error_mode)choice;
-		}
-		if (r)
-			return r;
+		if (read_arg(c, a, v, o, err, errlen))
+			return -1;
 	}
 	return 0;
 }
