@@ -297,7 +297,7 @@ static const struct prog_key prog_keys[] = {
 static const char *const checker_types[] = {"default", "testlib", "coci", "peg", NULL};
 static const char *const interactor_types[] = {"default", "testlib", "coci", NULL};
 
-static void program_free(struct problem_program *pp)
+static void problem_program_free(struct problem_program *pp)
 {
 	if (!pp)
 		return;
@@ -312,10 +312,7 @@ static void program_free(struct problem_program *pp)
 
 static bool listed(const char *s, const char *const *list)
 {
-	for (size_t i = 0; list[i]; i++)
-		if (!strcmp(s, list[i]))
-			return true;
-	return false;
+	return str_index(list, SIZE_MAX, s) >= 0;
 }
 
 static char *joined(const char *const *list)
@@ -484,7 +481,7 @@ static int parse_program(struct ctx *c, yaml_node_t *v, const char *key, enum pr
 	pp = NULL;
 	ret = 0;
 out:
-	program_free(pp);
+	problem_program_free(pp);
 	return ret;
 }
 
@@ -757,7 +754,7 @@ static int derive_tests(struct ctx *c, yaml_node_t *root, yaml_node_t *spec, con
 	struct derived_group *g = NULL;
 	size_t ng = 0;
 	double *points = NULL;
-	char inner[512];
+	char inner[ERR_SIZE];
 	int ret = -1;
 	if (archive_derive(c->p, in_re, out_re, "input_format", "output_format", &g, &ng, inner,
 			   sizeof(inner)) < 0) {
@@ -946,7 +943,7 @@ static int top_archive(struct ctx *c, yaml_node_t *root, yaml_node_t *v)
 	if (!path_exists(p->archive))
 		return errf(c->err, c->errlen, "%s: key `archive`: file %s does not exist",
 			    c->y.file, p->archive);
-	char inner[512];
+	char inner[ERR_SIZE];
 	if (archive_open(p, inner, sizeof(inner)) < 0)
 		return errf(c->err, c->errlen, "%s: key `archive`: %s", c->y.file, inner);
 	return 0;
@@ -1085,7 +1082,7 @@ void problem_free(struct problem *p)
 	free(p->archive);
 	archive_close(p);
 	for (size_t i = 0; i < p->nprograms; i++)
-		program_free(p->programs[i]);
+		problem_program_free(p->programs[i]);
 	free(p->programs);
 	if (p->signature) {
 		free(p->signature->entry);

@@ -929,12 +929,11 @@ static int arg_whole(const struct checker_def *c, const struct arg_def *a, const
 static int arg_choice(const struct checker_def *c, const struct arg_def *a, const json_t *v,
 		      int *out, char *err, size_t errlen)
 {
-	if (json_is_string(v))
-		for (int k = 0; a->choices[k]; k++)
-			if (!strcmp(json_string_value(v), a->choices[k])) {
-				*out = k;
-				return 0;
-			}
+	ssize_t at = json_is_string(v) ? str_index(a->choices, SIZE_MAX, json_string_value(v)) : -1;
+	if (at >= 0) {
+		*out = (int)at;
+		return 0;
+	}
 	struct strbuf sb = STRBUF_INIT;
 	for (int k = 0; a->choices[k]; k++)
 		sb_addf(&sb, "%s`%s`", k ? ", " : "", a->choices[k]);
@@ -957,8 +956,7 @@ static int arg_weights(const struct checker_def *c, const struct arg_def *a, con
 	double sum = 0;
 	size_t k;
 	json_t *w;
-	json_array_foreach(v, k, w)
-	{
+	json_array_foreach (v, k, w) {
 		if (!json_is_number(w) || !isfinite(json_number_value(w)) ||
 		    json_number_value(w) < 0)
 			return errf(err, errlen,
@@ -1053,8 +1051,7 @@ static int parse_args(const struct checker_def *c, const json_t *in, struct opts
 			    json_kind(in));
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)in, key, v)
-	{
+	json_object_foreach ((json_t *)in, key, v) {
 		const struct arg_def *a = find_arg(c, key);
 		if (!a)
 			return unknown_key(c, key, err, errlen);

@@ -130,8 +130,9 @@ static int check_extra_fs(struct yml *y, yaml_node_t *v, const char *key, char *
 			yaml_node_t *rk, *rv;
 			yml_map_at(y, item, 0, &rk, &rv);
 			const char *kind = yml_str(rk), *path = yml_str(rv);
-			if (!kind || (strcmp(kind, "exact_file") && strcmp(kind, "exact_dir") &&
-				      strcmp(kind, "recursive_dir")))
+			static const char *const kinds[] = {"exact_file", "exact_dir",
+							    "recursive_dir"};
+			if (!kind || str_index(kinds, ARRAY_LEN(kinds), kind) < 0)
 				return yml_err(y, rk, key, err, errlen,
 					       "unknown rule `%s` (exact_file, exact_dir, "
 					       "recursive_dir)",
