@@ -13,8 +13,63 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/yml.h"
 #include "common.h"
+#include "common/yml.h"
+
+struct key_at {
+	const char *key;
+	size_t at;
+};
+
+static int by_key_then_place(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Drops the pairs of one mapping whose key comes again later; sorted, so
+ * that a mapping of many keys costs n log n. */
+static void drop_repeated_in(struct yml *y, yaml_node_t *n)
+{
+	yaml_node_pair_t *pairs = n->data.mapping.pairs.start;
+	size_t len = (size_t)(n->data.mapping.pairs.top - pairs), nk = 0;
+	if (len < 2)
+		return;
+	struct key_at *keys = xcalloc(len, sizeof(*keys));
+	bool *drop = xcalloc(len, sizeof(*drop));
+	for (size_t i = 0; i < len; i++) {
+		const char *s = yml_str(yaml_document_get_node(&y->doc, pairs[i].key));
+		if (s && strcmp(s, "<<"))
+			keys[nk++] = (struct key_at){s, i};
+	}
+	qsort(keys, nk, sizeof(*keys), by_key_then_place);
+	for (size_t i = 0; i + 1 < nk; i++)
+		if (!strcmp(keys[i].key, keys[i + 1].key)) {
+			drop[keys[i].at] = true;
+			log_warn("%s:%d: key `%s` is repeated; the last one is used", y->file,
+				 yml_line(yaml_document_get_node(&y->doc, pairs[keys[i].at].key)),
+				 keys[i].key);
+		}
+	size_t kept = 0;
+	for (size_t i = 0; i < len; i++)
+		if (!drop[i])
+			pairs[kept++] = pairs[i];
+	n->data.mapping.pairs.top = pairs + kept;
+	free(keys);
+	free(drop);
+}
+
+/* PyYAML, which reads these files for DMOJ, keeps the last of a repeated
+ * key in a mapping. Dropping the earlier pairs once, here, gives every
+ * reader that answer and leaves no value to be read twice. Merge keys
+ * (`<<`) may repeat. */
+static void drop_repeated_keys(struct yml *y)
+{
+	for (yaml_node_t *n = y->doc.nodes.start; n < y->doc.nodes.top; n++)
+		if (n->type == YAML_MAPPING_NODE)
+			drop_repeated_in(y, n);
+}
 
 static int load(struct yml *y, yaml_parser_t *parser, const char *name, char *err, size_t errlen)
 {
@@ -30,6 +85,7 @@ static int load(struct yml *y, yaml_parser_t *parser, const char *name, char *er
 		return -1;
 	}
 	y->loaded = true;
+	drop_repeated_keys(y);
 	return 0;
 }
 

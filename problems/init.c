@@ -185,7 +185,7 @@ static int check_keys(struct ctx *c, yaml_node_t *map, unsigned at, const char *
 			continue;
 		if (at != AT_TOP && !strcmp(s, "batched"))
 			return yml_err(&c->y, k, s, c->err, c->errlen, "nested batches");
-		if (s[strlen(s) - 1] == '+')
+		if (*s && s[strlen(s) - 1] == '+')
 			return yml_err(&c->y, k, s, c->err, c->errlen,
 				       "Python-evaluated keys (`key+`/`key++`) are not supported");
 		return yml_err(&c->y, k, s, c->err, c->errlen, "unsupported key in %s", where);

@@ -476,6 +476,28 @@ static void test_signature_file_io_symlinks(void **state)
 	assert_non_null(strstr(e, "`main`"));
 }
 
+/* A repeated key means its last value, at every level, as PyYAML reads it
+ * for DMOJ (the top level took the first, nested mappings leaked one); an
+ * empty key is an unsupported key (it was read one byte before its
+ * start). */
+static void test_repeated_and_empty_keys(void **state)
+{
+	struct problem *p =
+	    load_ok("rep", "output_prefix_length: 1\n"
+			   "output_prefix_length: 5\n"
+			   "file_io: {input: a.in, input: b.in, output: o.out, output: p.out}\n"
+			   "test_cases:\n"
+			   "- {in: a, points: 1, points: 7}\n");
+	const struct problem_case *pc = &p->tests.units[0].cases[0];
+	assert_int_equal(pc->output_prefix_length, 5);
+	assert_true(pc->points == 7);
+	assert_string_equal(p->file_io->input, "b.in");
+	assert_string_equal(p->file_io->output, "p.out");
+	problem_free(p);
+	const char *e = load_bad("rep", "\"\": 1\ntest_cases: [{in: a}]\n");
+	assert_non_null(strstr(e, "unsupported key"));
+}
+
 static void test_normalise_in_pieces(void **state)
 {
 	/* any cut into chunks gives what normalising the whole gives */
@@ -599,6 +621,7 @@ int main(void)
 	    cmocka_unit_test(test_archive_formats_and_case_points),
 	    cmocka_unit_test(test_programs),
 	    cmocka_unit_test(test_signature_file_io_symlinks),
+	    cmocka_unit_test(test_repeated_and_empty_keys),
 	    cmocka_unit_test(test_normalise_in_pieces),
 	    cmocka_unit_test(test_stream_from_archive),
 	};
