@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Soak test: the live judge graded a long run of submissions the way a site
-would send them, against the fake bridge (tests/bridge/fake_bridge.py).
+"""Soak test: the live judge grading a long run of submissions the way a site
+sends them, against the fake bridge (tests/bridge/fake_bridge.py).
 
 One judge process (started as tests/e2e/test_live.py starts it: its own
 config, temp folder and compiled-binary cache in a scratch folder, the
-bundled problems plus a one-case problem of its own) gets N submissions
-(default 2000; SOAK_N or --count), one at a time, in a seeded random mix:
+bundled problems plus a one-case problem of its own; with its start-up
+self-tests, as a site runs it) gets N submissions
+(default 2000; SOAK_N or --count), one at a time, each kind its share of
+N, in an order shuffled with a fixed seed (--seed):
 
     c-ac       aplusb in C, accepted (10 cases, two batches)     38 %
     py-ac      aplusb in Python 3, accepted                      25 %
@@ -84,7 +86,7 @@ CONNECT_TIMEOUT = 120  # start or restart to handshake
 GRADE_TIMEOUT = 300  # one submission
 PING_TIMEOUT = 60
 EXIT_TIMEOUT = 15  # SIGTERM to exit
-SETTLE = 5.0  # a sample waits this long for dying programs to go
+SETTLE = 3.0  # a sample waits this long for dying programs to go
 PING_EVERY = 10.0  # as a site does
 
 # What the samples may grow by, last over first after the warm-up.
@@ -537,18 +539,19 @@ class Soak:
             raise Abort("get-current-submission not answered (%s): %s" % (self.status(), e))
         if cur is not None:
             self.fail("after %d submissions the judge says it is grading %s" % (done, cur))
-        # the answer came after the last grading's end: its worker is
-        # reaped; programs killed with it may take a moment to go
+        # An idle judge has no children, no sandboxed programs and an empty
+        # temp folder; programs killed with the last grading may take a
+        # moment to die and be reaped, so a sample showing any waits up to
+        # SETTLE seconds for them to go (a leak stays, and is counted).
         deadline = time.monotonic() + SETTLE
         while True:
             s = self.snapshot()
             t = s["table"]
-            transient = (s["tempdir_list"]
-                         or any(t[p]["state"] != "Z" for p in s["children_list"] if p in t)
-                         or any(t[p]["state"] != "Z" for p in s["sandbox_list"] if p in t))
-            if not transient or time.monotonic() >= deadline:
+            if (not (s["tempdir_list"] or s["children_list"] or s["sandbox_list"])
+                    or time.monotonic() >= deadline):
                 break
             time.sleep(0.2)
+            self.ping()  # traffic, as from a site: a judge may reap when it wakes
         s["done"] = done
         s["elapsed"] = time.monotonic() - self.started
         s["children"] = len(s["children_list"])
@@ -568,9 +571,15 @@ class Soak:
     # ----- the run
 
     def schedule(self):
-        kinds = list(WEIGHTS)
-        weights = [WEIGHTS[k] for k in kinds]
-        plan = [self.rng.choices(kinds, weights)[0] for _ in range(self.n)]
+        """The kinds in a shuffled order, each as many times as its weight
+        says (largest remainders round), drops spread evenly."""
+        total = sum(WEIGHTS.values())
+        exact = {k: self.n * w / total for k, w in WEIGHTS.items()}
+        counts = {k: int(v) for k, v in exact.items()}
+        for k in sorted(exact, key=lambda k: counts[k] - exact[k])[:self.n - sum(counts.values())]:
+            counts[k] += 1
+        plan = [k for k in WEIGHTS for _ in range(counts[k])]
+        self.rng.shuffle(plan)
         drops = max(1, round(self.n * DROPS_PER_2000 / 2000))
         for k in range(drops):  # spread evenly, none in the first sample's stretch
             at = int((k + 0.5) * self.n / drops)
@@ -758,8 +767,11 @@ class Soak:
                 self.running = False
                 aborted = str(e)
                 self.fail("soak stopped early: %s" % e)
+            flat = 0
             if self.samples and aborted is None:
+                flat = len(self.failures)
                 first, middle, last = self.check_flat()
+                flat = len(self.failures) - flat
             elif self.samples:  # shown, not judged
                 first, middle, last = self.samples[0], self.samples[0], self.samples[-1]
             if aborted is None:
@@ -772,7 +784,7 @@ class Soak:
             self.print_mix()
             if self.samples:
                 self.print_table(first, middle, last)
-            if self.failures:
+            if len(self.failures) > flat:  # the samples' failures say it all
                 print("\njudge log, last 30 lines:\n" + "\n".join(
                     "  " + line for line in self.log_text().splitlines()[-30:]))
         finally:
