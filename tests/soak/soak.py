@@ -114,7 +114,7 @@ CE_C = "#include <stdio.h>\nint main(void)\n{\n\tprintf(\"%d\\n\", undeclared + 
 SPIN_C = "int main(void)\n{\n\tvolatile unsigned long n = 0;\n\tfor (;;)\n\t\tn++;\n}\n"
 WA_CODES = ["AC"] * 6 + ["WA", "SC", "SC", "SC"]
 
-# Members of a submission-request and a value of the wrong type for each.
+# Members of a submission-request, each with a value the contract refuses.
 BAD_VALUES = [("problem-id", 17), ("language", None), ("source", ["int main(void){}"]),
               ("time-limit", "2"), ("time-limit", -1.0), ("memory-limit", 65536.5),
               ("memory-limit", 0), ("short-circuit", "yes"), ("meta", [1, 2])]
