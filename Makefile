@@ -104,6 +104,15 @@ asan:
 bench: all helpers $(BENCH_BINS)
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 
+# Soak: the live judge against the fake bridge for SOAK_N submissions (a
+# site's mix, with aborts, malformed packets and bridge restarts); fails if
+# a submission goes wrong or memory, descriptors, children, temp files or
+# sandbox-user processes grow. tests/run.sh runs a short one (SOAK_N=300).
+SOAK_N ?= 2000
+.PHONY: soak
+soak: all helpers
+	@JUDGE=$(CURDIR)/$(BUILD)/judge SOAK_N=$(SOAK_N) /usr/bin/python3 tests/soak/soak.py
+
 # The DMOJ compatibility layer for Python checkers goes next to the binary's
 # share folder, where the judge looks for it.
 PYCOMPAT := $(shell find judge/checkers/pycompat -name '*.py' | sort)

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Runs every test program: the cmocka unit tests, the end-to-end tests that
-# drive the built judge, the sandbox's hostile-program battery, and `judge
-# testsuite` on the example problems. Quiet on success; a failing program's
-# output is shown. Ends with one summary line; exits non-zero if anything
-# failed.
+# drive the built judge, the sandbox's hostile-program battery, a short soak
+# of the live judge (300 submissions), and `judge testsuite` on the example
+# problems. Quiet on success; a failing program's output is shown. Ends with
+# one summary line; exits non-zero if anything failed.
 BUILD=${BUILD:-build}
 JUDGE=$(pwd)/$BUILD/judge
 HELPERS=$(pwd)/$BUILD/helpers
@@ -44,6 +44,8 @@ for t in tests/sandbox/test_*.py; do
 	[ -f "$t" ] || continue
 	run "$(basename "$t")" "$PYTHON" "$t"
 done
+echo "soak:"
+run "soak.py (SOAK_N=300)" env SOAK_N=300 "$PYTHON" tests/soak/soak.py
 echo "problem test suites:"
 run "judge testsuite tests/problems" "$JUDGE" -c config.yml.example --no-ansi testsuite \
 	tests/problems
