@@ -7,6 +7,9 @@
  * the longest of those text members in half (on a UTF-8 character
  * boundary, with a note) until the frame fits, rather than sending
  * something the site refuses.
+ *
+ * Taking frames off the bytes received so far is here too, apart from the
+ * socket, so that it can be tested (and fuzzed) on plain buffers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +34,7 @@ static void longest(json_t *v, json_t **owner, const char **key, size_t *len)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *m;
-		json_object_foreach(v, k, m)
-		{
+		json_object_foreach (v, k, m) {
 			if (json_is_string(m) && is_cuttable(k) && json_string_length(m) > *len) {
 				*owner = v;
 				*key = k;
@@ -44,7 +46,8 @@ static void longest(json_t *v, json_t **owner, const char **key, size_t *len)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *m;
-		json_array_foreach(v, i, m) longest(m, owner, key, len);
+		json_array_foreach (v, i, m)
+			longest(m, owner, key, len);
 	}
 }
 
@@ -160,4 +163,28 @@ out:
 	inflateEnd(&zs);
 	sb_free(&text);
 	return ret;
+}
+
+int pkt_take(struct strbuf *in, size_t max_frame, json_t **out, size_t *missing, char *err,
+	     size_t errlen)
+{
+	*out = NULL;
+	*missing = 0;
+	if (in->len < 4)
+		return 0;
+	const unsigned char *h = (const unsigned char *)in->buf;
+	size_t n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+	/* refused before the body is read: nothing is allocated for it */
+	if (n > max_frame)
+		return errf(err, errlen, "the bridge announced a %zu-byte frame; the limit is %zu",
+			    n, max_frame);
+	if (in->len < 4 + n) {
+		*missing = 4 + n - in->len;
+		return 0;
+	}
+	int rc = pkt_decode(in->buf + 4, n, max_frame * 4, out, err, errlen);
+	memmove(in->buf, in->buf + 4 + n, in->len - 4 - n);
+	in->len -= 4 + n;
+	in->buf[in->len] = '\0';
+	return rc < 0 ? -1 : 1;
 }
