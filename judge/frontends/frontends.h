@@ -26,6 +26,15 @@ struct live_opts {
  * status (0 after SIGTERM, SIGINT or a disconnect packet). */
 int cmd_live(struct config *cfg, const struct live_opts *o);
 
+/* A submission-request from the bridge, read into req. Returns 0 when it
+ * is one to grade; LIVE_BAD_MEMBER with req->id set and err naming the
+ * member that is missing or of the wrong type (the internal-error sent
+ * back carries err); LIVE_NO_ID when it has no integer submission-id, so
+ * there is nobody to answer. req is always fit for grading_request_free. */
+struct grading_request;
+enum { LIVE_BAD_MEMBER = -1, LIVE_NO_ID = -2 };
+int live_parse_submission(const json_t *p, struct grading_request *req, char *err, size_t errlen);
+
 /* ---- command-line front ends ---- */
 int cmd_submit(struct config *cfg, int argc, char **argv, bool ansi);
 int cmd_problems(struct config *cfg, int argc, char **argv, bool ansi);
