@@ -42,5 +42,12 @@ int cmd_executors(struct config *cfg, int argc, char **argv, bool ansi);
 int cmd_autoconf(struct config *cfg, int argc, char **argv, bool ansi);
 /* judge testsuite DIR [PROBLEM_REGEX [CASE_REGEX]] (testsuite.c) */
 int cmd_testsuite(struct config *cfg, int argc, char **argv, bool ansi);
+/* A test case folder's test.yml, with test.posix.yml and test.linux.yml
+ * over it, checked (known keys, language, limits, source, known codes):
+ * NULL with err saying what is wrong. */
+json_t *testsuite_load(const char *dir, char *err, size_t errlen);
+/* Appends to why, one line each, what conf does not accept in a case
+ * result c (a member of a test-case-status packet's `cases`). */
+void testsuite_check_case(const json_t *conf, const json_t *c, struct strbuf *why);
 
 #endif
