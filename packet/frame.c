@@ -57,17 +57,22 @@ static bool cut_longest(json_t *obj)
 	const char *key = NULL;
 	size_t len = 0;
 	longest(obj, &owner, &key, &len);
-	if (!owner || len <= sizeof(cut_note) + 16)
+	if (!owner)
 		return false;
 	const char *s = json_string_value(json_object_get(owner, key));
 	size_t keep = len / 2;
 	/* do not split a UTF-8 sequence */
 	while (keep && ((unsigned char)s[keep] & 0xC0) == 0x80)
 		keep--;
+	/* a text so short that the note would not make it shorter is not
+	 * worth cutting, and cutting it again and again would never end */
+	if (keep + sizeof(cut_note) - 1 >= len)
+		return false;
 	char *text = xmalloc(keep + sizeof(cut_note));
 	memcpy(text, s, keep);
 	memcpy(text + keep, cut_note, sizeof(cut_note));
-	json_object_set_new(owner, key, json_string(text));
+	/* by length: program output may hold NUL bytes */
+	json_object_set_new(owner, key, json_stringn(text, keep + sizeof(cut_note) - 1));
 	free(text);
 	return true;
 }

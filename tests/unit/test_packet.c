@@ -106,6 +106,49 @@ static void test_cut_keeps_utf8(void **state)
 	free(noise);
 }
 
+/* A packet whose texts are too short to be cut fails to encode; before,
+ * cutting a text of 58 to 80 bytes lengthened it and the encoder looped
+ * for ever (the alarm fails the test then). */
+static void test_cut_gives_up(void **state)
+{
+	char msg[71], log[91];
+	memset(msg, 'x', sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	memset(log, 'y', sizeof(log) - 1);
+	log[sizeof(log) - 1] = '\0';
+	json_t *p =
+	    json_pack("{s:s, s:s, s:s}", "name", "internal-error", "message", msg, "log", log);
+	struct strbuf f = STRBUF_INIT;
+	char err[256];
+	alarm(10);
+	assert_int_equal(pkt_encode(p, 16, &f, err, sizeof(err)), -1);
+	alarm(0);
+	assert_non_null(strstr(err, "does not fit"));
+	json_decref(p);
+	sb_free(&f);
+}
+
+/* Cutting keeps what comes after a NUL byte of program output; before,
+ * the cut text ended at the first NUL. */
+static void test_cut_keeps_nul(void **state)
+{
+	char *noise = random_text(200000);
+	noise[10] = '\0';
+	json_t *p =
+	    json_pack("{s:s, s:s%}", "name", "test-case-status", "output", noise, (size_t)200000);
+	struct strbuf f = STRBUF_INIT;
+	char err[256];
+	assert_int_equal(pkt_encode(p, 120000, &f, err, sizeof(err)), 0);
+	json_t *back;
+	assert_int_equal(pkt_decode(f.buf + 4, f.len - 4, 1 << 20, &back, err, sizeof(err)), 0);
+	size_t n = json_string_length(json_object_get(back, "output"));
+	assert_true(n > 50000 && n < 200000);
+	json_decref(back);
+	json_decref(p);
+	sb_free(&f);
+	free(noise);
+}
+
 static void test_decode_errors(void **state)
 {
 	char err[256];
@@ -259,7 +302,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),	   cmocka_unit_test(test_write_guarantee),
-	    cmocka_unit_test(test_cut_keeps_utf8), cmocka_unit_test(test_decode_errors),
+	    cmocka_unit_test(test_cut_keeps_utf8), cmocka_unit_test(test_cut_gives_up),
+	    cmocka_unit_test(test_cut_keeps_nul),  cmocka_unit_test(test_decode_errors),
 	    cmocka_unit_test(test_socket_reads),   cmocka_unit_test(test_connect_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
