@@ -13,8 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/yml.h"
 #include "common.h"
+#include "common/yml.h"
 
 static int load(struct yml *y, yaml_parser_t *parser, const char *name, char *err, size_t errlen)
 {
@@ -312,7 +312,9 @@ int yml_to_long(struct yml *y, const yaml_node_t *n, const char *key, long *out,
 	if (s && yaml_int(s, out))
 		return 0;
 	double d;
-	if (s && yaml_float(s, &d) && d == (double)(long)d) {
+	/* the range test first: converting a double outside long's range
+	 * (1e300, .inf, .nan) to long is undefined */
+	if (s && yaml_float(s, &d) && d >= -0x1p63 && d < 0x1p63 && d == (double)(long)d) {
 		*out = (long)d;
 		return 0;
 	}
