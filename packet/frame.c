@@ -11,6 +11,7 @@
  * Taking frames off the bytes received so far is here too, apart from the
  * socket, so that it can be tested (and fuzzed) on plain buffers.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -187,7 +188,9 @@ int pkt_take(struct strbuf *in, size_t max_frame, json_t **out, size_t *missing,
 		*missing = 4 + n - in->len;
 		return 0;
 	}
-	int rc = pkt_decode(in->buf + 4, n, max_frame * 4, out, err, errlen);
+	/* max_packet_size may be any positive long: 4 × it must not wrap */
+	size_t max_json = max_frame > SIZE_MAX / 4 ? SIZE_MAX : max_frame * 4;
+	int rc = pkt_decode(in->buf + 4, n, max_json, out, err, errlen);
 	memmove(in->buf, in->buf + 4 + n, in->len - 4 - n);
 	in->len -= 4 + n;
 	in->buf[in->len] = '\0';

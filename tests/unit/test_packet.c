@@ -177,6 +177,33 @@ static void test_decode_errors(void **state)
 	json_decref(j);
 }
 
+/* Frames taken off a buffer: a whole one, one still missing bytes, and a
+ * limit so large (max_packet_size may be any positive long) that 4 × it
+ * wrapped around to 0 and refused every frame. */
+static void test_take(void **state)
+{
+	json_t *a = json_pack("{s:s}", "name", "ping");
+	struct strbuf f = STRBUF_INIT, in = STRBUF_INIT;
+	char err[256];
+	size_t missing;
+	json_t *j;
+	assert_int_equal(pkt_encode(a, PKT_MAX_SEND, &f, err, sizeof(err)), 0);
+	sb_add(&in, f.buf, f.len - 1);
+	assert_int_equal(pkt_take(&in, 1 << 20, &j, &missing, err, sizeof(err)), 0);
+	assert_int_equal(missing, 1);
+	sb_add(&in, f.buf + f.len - 1, 1);
+	sb_add(&in, f.buf, 2);
+	assert_int_equal(pkt_take(&in, (size_t)1 << 62, &j, &missing, err, sizeof(err)), 1);
+	assert_true(json_equal(a, j));
+	assert_int_equal(in.len, 2);
+	json_decref(j);
+	assert_int_equal(pkt_take(&in, 1 << 20, &j, &missing, err, sizeof(err)), 0);
+	assert_int_equal(missing, 0);
+	json_decref(a);
+	sb_free(&f);
+	sb_free(&in);
+}
+
 /* A loopback listener; the test plays the bridge on the accepted socket. */
 static int listener(int *port)
 {
@@ -301,10 +328,15 @@ static void test_connect_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),	   cmocka_unit_test(test_write_guarantee),
-	    cmocka_unit_test(test_cut_keeps_utf8), cmocka_unit_test(test_cut_gives_up),
-	    cmocka_unit_test(test_cut_keeps_nul),  cmocka_unit_test(test_decode_errors),
-	    cmocka_unit_test(test_socket_reads),   cmocka_unit_test(test_connect_failures),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_write_guarantee),
+	    cmocka_unit_test(test_cut_keeps_utf8),
+	    cmocka_unit_test(test_cut_gives_up),
+	    cmocka_unit_test(test_cut_keeps_nul),
+	    cmocka_unit_test(test_decode_errors),
+	    cmocka_unit_test(test_take),
+	    cmocka_unit_test(test_socket_reads),
+	    cmocka_unit_test(test_connect_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
