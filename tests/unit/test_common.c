@@ -127,6 +127,48 @@ static void test_yaml_long_range(void **state)
 	yml_free(&y);
 }
 
+/* Values in a JSON tree that are not null. */
+static size_t count_values(const json_t *j)
+{
+	size_t n = !json_is_null(j), i;
+	const char *k;
+	json_t *v;
+	if (json_is_array(j))
+		json_array_foreach (j, i, v)
+			n += count_values(v);
+	if (json_is_object(j))
+		json_object_foreach ((json_t *)j, k, v)
+			n += count_values(v);
+	return n;
+}
+
+/* Aliases multiply: eight lines name one list of eight 8^7 = 2 million
+ * times, a map can merge itself. Converting or looking keys up through
+ * them is bounded; before, the first made every copy, and the lookup of
+ * a missing key went on for 8^16 steps (the alarm fails the test). */
+static void test_yaml_aliases(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "l0: &l0 [x, x, x, x, x, x, x, x]\n");
+	for (int i = 1; i < 8; i++)
+		sb_addf(&sb, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i,
+			i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	sb_adds(&sb, "m: &m {<<: [*m, *m, *m, *m, *m, *m, *m, *m], k: 1}\n");
+	struct yml y;
+	char err[256];
+	assert_int_equal(yml_load_string(&y, "t.yml", sb.buf, sb.len, err, sizeof(err)), 0);
+	alarm(20);
+	json_t *j = yml_to_json(&y, yml_root(&y));
+	assert_true(count_values(j) <= (1 << 17));
+	json_decref(j);
+	yaml_node_t *m = yml_get(&y, yml_root(&y), "m");
+	assert_non_null(yml_get(&y, m, "k"));
+	assert_null(yml_get(&y, m, "missing"));
+	alarm(0);
+	yml_free(&y);
+	sb_free(&sb);
+}
+
 static void test_rm_rf(void **state)
 {
 	char err[256];
@@ -152,6 +194,7 @@ int main(void)
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_yaml_reads),
 	    cmocka_unit_test(test_yaml_long_range),
+	    cmocka_unit_test(test_yaml_aliases),
 	    cmocka_unit_test(test_rm_rf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
