@@ -126,7 +126,7 @@ format-check: deps
 	@echo "format: $(words $(FORMAT_FILES)) files formatted as .clang-format says"
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan
 
 # ---- fuzzing: `make fuzz [FUZZ_SECONDS=30]` ----
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) for every parser of outside
@@ -155,8 +155,12 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | deps
 	@echo "  FUZZER  $@"
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lm
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-clean
 fuzz-build: $(FUZZ_OBJS) $(FUZZ_BINS)
+
+clean: fuzz-clean
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
 
 fuzz: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
