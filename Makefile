@@ -137,4 +137,43 @@ format-check: deps
 clean:
 	rm -rf build build-asan
 
+# ---- fuzzing: `make fuzz [FUZZ_SECONDS=30]` ----
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) for every parser of outside
+# input. clang builds the modules into build-fuzz/ with coverage hooks
+# (fuzzer-no-link) and ASan+UBSan, apart from build/ and build-asan/; each
+# harness links libFuzzer. tests/fuzz/run.sh runs each one for FUZZ_SECONDS
+# on a copy of its seed corpus and fails naming the harness and the input.
+FUZZ_BUILD := build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# clang has no -Wformat-truncation; seccomp.h's SCMP_A1_32 leaves fields
+# to their zero default, which clang's -Wextra reports
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) \
+	$(filter-out -Wno-format-truncation,$(WARN)) -Wno-missing-field-initializers -MMD -MP \
+	-DJUDGE_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+FUZZ_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out judge/main.c,$(SRCS)) \
+	tests/fuzz/harness.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) | deps
+	@echo "  FUZZER  $@"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS) -lm
+
+.PHONY: fuzz fuzz-build fuzz-clean
+fuzz-build: $(FUZZ_OBJS) $(FUZZ_BINS)
+
+clean: fuzz-clean
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(BENCH_BINS:=.d)

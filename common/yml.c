@@ -202,9 +202,15 @@ void yml_map_at(struct yml *y, const yaml_node_t *map, size_t i, yaml_node_t **k
 	*v = yaml_document_get_node(&y->doc, p->value);
 }
 
-static yaml_node_t *get(struct yml *y, yaml_node_t *map, const char *key, int depth)
+/* Aliases let a few lines name one node exponentially many times, or
+ * itself (`a: &a [*a, *a]`, `a: &a {<<: [*a, *a]}`), so walks that follow
+ * them are bounded by the nodes they visit, not only by their depth. */
+#define MAX_MERGE_VISITS 4096	   /* maps visited for one key through `<<` */
+#define MAX_JSON_NODES	 (1 << 17) /* values made by one yml_to_json */
+
+static yaml_node_t *get(struct yml *y, yaml_node_t *map, const char *key, int depth, size_t *visits)
 {
-	if (!yml_is_map(map) || depth > 16)
+	if (!yml_is_map(map) || depth > 16 || ++*visits > MAX_MERGE_VISITS)
 		return NULL;
 	size_t n = yml_map_len(map);
 	for (size_t i = 0; i < n; i++) {
@@ -222,9 +228,9 @@ static yaml_node_t *get(struct yml *y, yaml_node_t *map, const char *key, int de
 		if (!s || strcmp(s, "<<"))
 			continue;
 		if (yml_is_map(v))
-			return get(y, v, key, depth + 1);
+			return get(y, v, key, depth + 1, visits);
 		for (size_t j = 0; j < yml_seq_len(v); j++) {
-			yaml_node_t *r = get(y, yml_seq_at(y, v, j), key, depth + 1);
+			yaml_node_t *r = get(y, yml_seq_at(y, v, j), key, depth + 1, visits);
 			if (r)
 				return r;
 		}
@@ -234,7 +240,8 @@ static yaml_node_t *get(struct yml *y, yaml_node_t *map, const char *key, int de
 
 yaml_node_t *yml_get(struct yml *y, yaml_node_t *map, const char *key)
 {
-	return get(y, map, key, 0);
+	size_t visits = 0;
+	return get(y, map, key, 0, &visits);
 }
 
 int yml_err(struct yml *y, const yaml_node_t *n, const char *key, char *err, size_t errlen,
@@ -368,7 +375,9 @@ int yml_to_long(struct yml *y, const yaml_node_t *n, const char *key, long *out,
 	if (s && yaml_int(s, out))
 		return 0;
 	double d;
-	if (s && yaml_float(s, &d) && d == (double)(long)d) {
+	/* the range test first: converting a double outside long's range
+	 * (1e300, .inf, .nan) to long is undefined */
+	if (s && yaml_float(s, &d) && d >= -0x1p63 && d < 0x1p63 && d == (double)(long)d) {
 		*out = (long)d;
 		return 0;
 	}
@@ -432,14 +441,16 @@ int yml_to_strv(struct yml *y, const yaml_node_t *n, const char *key, char ***ou
 	return 0;
 }
 
-static json_t *to_json(struct yml *y, const yaml_node_t *n, int depth)
+/* Past MAX_JSON_NODES values, the rest of the document is null. */
+static json_t *to_json(struct yml *y, const yaml_node_t *n, int depth, size_t *left)
 {
-	if (!n || depth > 64)
+	if (!n || depth > 64 || !*left)
 		return json_null();
+	--*left;
 	if (n->type == YAML_SEQUENCE_NODE) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < yml_seq_len(n); i++)
-			json_array_append_new(a, to_json(y, yml_seq_at(y, n, i), depth + 1));
+			json_array_append_new(a, to_json(y, yml_seq_at(y, n, i), depth + 1, left));
 		return a;
 	}
 	if (n->type == YAML_MAPPING_NODE) {
@@ -451,7 +462,7 @@ static json_t *to_json(struct yml *y, const yaml_node_t *n, int depth)
 			if (!ks)
 				continue;
 			char *fixed = utf8_repair(ks, strlen(ks));
-			json_object_set_new(o, fixed, to_json(y, v, depth + 1));
+			json_object_set_new(o, fixed, to_json(y, v, depth + 1, left));
 			free(fixed);
 		}
 		return o;
@@ -480,5 +491,6 @@ static json_t *to_json(struct yml *y, const yaml_node_t *n, int depth)
 
 json_t *yml_to_json(struct yml *y, const yaml_node_t *n)
 {
-	return to_json(y, n, 0);
+	size_t left = MAX_JSON_NODES;
+	return to_json(y, n, 0, &left);
 }

@@ -55,7 +55,9 @@ int yml_err(struct yml *y, const yaml_node_t *n, const char *key, char *err, siz
 	    const char *fmt, ...) PRINTF(6, 7);
 
 /* Converts a node (and its children) to a jansson value, resolving plain
- * scalars the YAML 1.1 way (null, booleans, integers, floats, strings). */
+ * scalars the YAML 1.1 way (null, booleans, integers, floats, strings).
+ * Aliases are expanded, so that a few lines could stand for billions of
+ * values: past 131072 values, or 64 levels, the rest is null. */
 struct json_t;
 struct json_t *yml_to_json(struct yml *y, const yaml_node_t *n);
 

@@ -219,40 +219,16 @@ static ssize_t raw_read(struct pkt_conn *c, void *buf, size_t n, char *err, size
 
 int pkt_read(struct pkt_conn *c, json_t **out, char *err, size_t errlen)
 {
-	*out = NULL;
 	for (;;) {
-		if (c->in.len >= 4) {
-			const unsigned char *h = (const unsigned char *)c->in.buf;
-			size_t n =
-			    (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-			if (n > c->max_frame)
-				return errf(
-				    err, errlen,
-				    "the bridge announced a %zu-byte frame; the limit is %zu", n,
-				    c->max_frame);
-			if (c->in.len >= 4 + n) {
-				json_t *j;
-				int rc =
-				    pkt_decode(c->in.buf + 4, n, c->max_frame * 4, &j, err, errlen);
-				memmove(c->in.buf, c->in.buf + 4 + n, c->in.len - 4 - n);
-				c->in.len -= 4 + n;
-				if (rc < 0)
-					return -1;
-				*out = j;
-				return 1;
-			}
-		}
+		size_t missing;
+		int rc = pkt_take(&c->in, c->max_frame, out, &missing, err, errlen);
+		if (rc)
+			return rc;
 		/* read no more than the current frame needs, so a huge frame
 		 * is never buffered beyond its announced size */
 		size_t want = 65536;
-		if (c->in.len >= 4) {
-			const unsigned char *h = (const unsigned char *)c->in.buf;
-			size_t n =
-			    (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-			size_t need = 4 + n - c->in.len;
-			if (need < want)
-				want = need;
-		}
+		if (missing && missing < want)
+			want = missing;
 		char buf[65536];
 		ssize_t r = raw_read(c, buf, want, err, errlen);
 		if (r < 0)

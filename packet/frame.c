@@ -7,7 +7,11 @@
  * the longest of those text members in half (on a UTF-8 character
  * boundary, with a note) until the frame fits, rather than sending
  * something the site refuses.
+ *
+ * Taking frames off the bytes received so far is here too, apart from the
+ * socket, so that it can be tested (and fuzzed) on plain buffers.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -31,8 +35,7 @@ static void longest(json_t *v, json_t **owner, const char **key, size_t *len)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *m;
-		json_object_foreach(v, k, m)
-		{
+		json_object_foreach (v, k, m) {
 			if (json_is_string(m) && is_cuttable(k) && json_string_length(m) > *len) {
 				*owner = v;
 				*key = k;
@@ -44,7 +47,8 @@ static void longest(json_t *v, json_t **owner, const char **key, size_t *len)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *m;
-		json_array_foreach(v, i, m) longest(m, owner, key, len);
+		json_array_foreach (v, i, m)
+			longest(m, owner, key, len);
 	}
 }
 
@@ -54,17 +58,22 @@ static bool cut_longest(json_t *obj)
 	const char *key = NULL;
 	size_t len = 0;
 	longest(obj, &owner, &key, &len);
-	if (!owner || len <= sizeof(cut_note) + 16)
+	if (!owner)
 		return false;
 	const char *s = json_string_value(json_object_get(owner, key));
 	size_t keep = len / 2;
 	/* do not split a UTF-8 sequence */
 	while (keep && ((unsigned char)s[keep] & 0xC0) == 0x80)
 		keep--;
+	/* a text so short that the note would not make it shorter is not
+	 * worth cutting, and cutting it again and again would never end */
+	if (keep + sizeof(cut_note) - 1 >= len)
+		return false;
 	char *text = xmalloc(keep + sizeof(cut_note));
 	memcpy(text, s, keep);
 	memcpy(text + keep, cut_note, sizeof(cut_note));
-	json_object_set_new(owner, key, json_string(text));
+	/* by length: program output may hold NUL bytes */
+	json_object_set_new(owner, key, json_stringn(text, keep + sizeof(cut_note) - 1));
 	free(text);
 	return true;
 }
@@ -160,4 +169,30 @@ out:
 	inflateEnd(&zs);
 	sb_free(&text);
 	return ret;
+}
+
+int pkt_take(struct strbuf *in, size_t max_frame, json_t **out, size_t *missing, char *err,
+	     size_t errlen)
+{
+	*out = NULL;
+	*missing = 0;
+	if (in->len < 4)
+		return 0;
+	const unsigned char *h = (const unsigned char *)in->buf;
+	size_t n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+	/* refused before the body is read: nothing is allocated for it */
+	if (n > max_frame)
+		return errf(err, errlen, "the bridge announced a %zu-byte frame; the limit is %zu",
+			    n, max_frame);
+	if (in->len < 4 + n) {
+		*missing = 4 + n - in->len;
+		return 0;
+	}
+	/* max_packet_size may be any positive long: 4 × it must not wrap */
+	size_t max_json = max_frame > SIZE_MAX / 4 ? SIZE_MAX : max_frame * 4;
+	int rc = pkt_decode(in->buf + 4, n, max_json, out, err, errlen);
+	memmove(in->buf, in->buf + 4 + n, in->len - 4 - n);
+	in->len -= 4 + n;
+	in->buf[in->len] = '\0';
+	return rc < 0 ? -1 : 1;
 }

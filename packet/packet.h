@@ -34,6 +34,14 @@ int pkt_encode(json_t *obj, size_t max_frame, struct strbuf *out, char *err, siz
  * bounds the inflated size. */
 int pkt_decode(const void *data, size_t len, size_t max_json, json_t **out, char *err,
 	       size_t errlen);
+/* Takes the first frame off the front of in, the bytes received so far:
+ * 1 with *out set when a whole frame was there; 0 when in holds no whole
+ * frame yet, with *missing the bytes the frame still lacks (0 while its
+ * header is incomplete); -1 with err when the header announces more than
+ * max_frame bytes or the frame does not decode (inflating it is bounded
+ * by 4 × max_frame). A decoded frame's bytes are removed from in. */
+int pkt_take(struct strbuf *in, size_t max_frame, json_t **out, size_t *missing, char *err,
+	     size_t errlen);
 
 struct pkt_opts {
 	const char *host;

@@ -8,10 +8,10 @@ set -eu
 mods="zlib:zlib1g-dev openssl:libssl-dev jansson:libjansson-dev
 libseccomp:libseccomp-dev libcap:libcap-dev yaml-0.1:libyaml-dev
 libzip:libzip-dev libpcre2-8:libpcre2-dev cmocka:libcmocka-dev"
-# command -> Debian package (tools the build, the tests and the format check
-# call)
+# command -> Debian package (tools the build, the tests, the format check and
+# make fuzz call)
 cmds="pkg-config:pkg-config cc:gcc g++:g++ make:make python3:python3 openssl:openssl
-clang-format:clang-format git:git"
+clang-format:clang-format git:git clang:clang"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
@@ -32,6 +32,12 @@ for pair in $cmds; do
 	fi
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
 done
+# make fuzz links clang's libFuzzer and sanitizer runtimes, which the clang
+# package only recommends (and recommendations are not installed below)
+if ! command -v clang >/dev/null 2>&1 ||
+	[ ! -f "$(clang -print-file-name=libclang_rt.fuzzer-"$(uname -m)".a)" ]; then
+	missing="$missing libclang-rt-dev"
+fi
 missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/^ *//;s/ *$//')
 [ -z "$missing" ] && exit 0
 

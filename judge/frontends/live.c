@@ -179,36 +179,21 @@ static void pump_worker(struct live *l)
 
 /* ---- packets from the bridge ---- */
 
-static int member_error(struct live *l, int64_t id, const char *member, const char *want)
+static int member_error(char *err, size_t errlen, const char *member, const char *want)
 {
-	char msg[ERR_SIZE];
-	snprintf(msg, sizeof(msg), "submission-request: member `%s` is missing or not %s", member,
-		 want);
-	log_error("submission %lld: %s", (long long)id, msg);
-	send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", msg));
-	return -1;
+	return errf(err, errlen, "submission-request: member `%s` is missing or not %s", member,
+		    want);
 }
 
-static void on_submission(struct live *l, json_t *p)
+int live_parse_submission(const json_t *p, struct grading_request *req, char *err, size_t errlen)
 {
+	*req = (struct grading_request){0};
 	json_t *jid = json_object_get(p, "submission-id");
 	if (!json_is_integer(jid)) {
-		log_error("submission-request without a readable submission-id ignored");
-		return;
+		errf(err, errlen, "submission-request without a readable submission-id");
+		return LIVE_NO_ID;
 	}
-	int64_t id = json_integer_value(jid);
-	send_sub(l, id, json_pack("{s:s}", "name", "submission-acknowledged"));
-	if (!l->conn)
-		return;
-	if (l->busy) {
-		log_error("submission %lld requested while %lld is being graded", (long long)id,
-			  (long long)l->sub_id);
-		char msg[ERR_SIZE];
-		snprintf(msg, sizeof(msg), "the judge is already grading submission %lld",
-			 (long long)l->sub_id);
-		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", msg));
-		return;
-	}
+	req->id = json_integer_value(jid);
 	json_t *problem = json_object_get(p, "problem-id");
 	json_t *lang = json_object_get(p, "language");
 	json_t *source = json_object_get(p, "source");
@@ -217,35 +202,62 @@ static void on_submission(struct live *l, json_t *p)
 	json_t *sc = json_object_get(p, "short-circuit");
 	json_t *meta = json_object_get(p, "meta");
 	if (!json_is_string(problem))
-		return (void)member_error(l, id, "problem-id", "text");
+		return member_error(err, errlen, "problem-id", "text");
 	if (!json_is_string(lang))
-		return (void)member_error(l, id, "language", "text");
+		return member_error(err, errlen, "language", "text");
 	if (!json_is_string(source))
-		return (void)member_error(l, id, "source", "text");
+		return member_error(err, errlen, "source", "text");
 	if (!json_is_number(tl) || json_number_value(tl) <= 0)
-		return (void)member_error(l, id, "time-limit", "a positive number");
+		return member_error(err, errlen, "time-limit", "a positive number");
 	if (!json_is_integer(ml) || json_integer_value(ml) <= 0)
-		return (void)member_error(l, id, "memory-limit", "a positive whole number");
+		return member_error(err, errlen, "memory-limit", "a positive whole number");
 	if (sc && !json_is_boolean(sc))
-		return (void)member_error(l, id, "short-circuit", "true or false");
+		return member_error(err, errlen, "short-circuit", "true or false");
 	if (meta && !json_is_object(meta) && !json_is_null(meta))
-		return (void)member_error(l, id, "meta", "an object");
-	struct grading_request req = {0};
-	req.id = id;
-	req.problem = xstrdup(json_string_value(problem));
-	req.language = xstrdup(json_string_value(lang));
-	req.source = xstrndup(json_string_value(source), json_string_length(source));
-	req.source_len = json_string_length(source);
-	req.time_limit = json_number_value(tl);
-	req.memory_limit = (long)json_integer_value(ml);
-	req.short_circuit = json_is_true(sc);
-	req.pretests_only = json_is_true(json_object_get(meta, "pretests-only"));
-	req.meta = json_is_object(meta) ? json_incref(meta) : NULL;
+		return member_error(err, errlen, "meta", "an object");
+	req->problem = xstrdup(json_string_value(problem));
+	req->language = xstrdup(json_string_value(lang));
+	req->source = xstrndup(json_string_value(source), json_string_length(source));
+	req->source_len = json_string_length(source);
+	req->time_limit = json_number_value(tl);
+	req->memory_limit = (long)json_integer_value(ml);
+	req->short_circuit = json_is_true(sc);
+	req->pretests_only = json_is_true(json_object_get(meta, "pretests-only"));
+	req->meta = json_is_object(meta) ? json_incref(meta) : NULL;
+	return 0;
+}
+
+static void on_submission(struct live *l, json_t *p)
+{
+	struct grading_request req;
+	char err[ERR_SIZE];
+	int rc = live_parse_submission(p, &req, err, sizeof(err));
+	if (rc == LIVE_NO_ID) {
+		log_error("submission-request without a readable submission-id ignored");
+		return;
+	}
+	int64_t id = req.id;
+	send_sub(l, id, json_pack("{s:s}", "name", "submission-acknowledged"));
+	if (!l->conn)
+		goto out;
+	if (l->busy) {
+		log_error("submission %lld requested while %lld is being graded", (long long)id,
+			  (long long)l->sub_id);
+		char msg[ERR_SIZE];
+		snprintf(msg, sizeof(msg), "the judge is already grading submission %lld",
+			 (long long)l->sub_id);
+		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", msg));
+		goto out;
+	}
+	if (rc < 0) {
+		log_error("submission %lld: %s", (long long)id, err);
+		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", err));
+		goto out;
+	}
 	log_set_submission(id);
 	log_info("grading %s in %s (%gs, %ld KiB)", req.problem, req.language, req.time_limit,
 		 req.memory_limit);
 	struct judge_env env = {l->cfg, &l->problems};
-	char err[ERR_SIZE];
 	if (worker_start(&l->w, &env, &req, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", err));
@@ -254,6 +266,7 @@ static void on_submission(struct live *l, json_t *p)
 		l->busy = true;
 		l->sub_id = id;
 	}
+out:
 	grading_request_free(&req);
 }
 

@@ -133,8 +133,9 @@ static bool code_ok(const json_t *v, const char *code)
 		return !strcmp(json_string_value(v), code);
 	size_t i;
 	const json_t *x;
-	json_array_foreach(v, i, x) if (json_is_string(x) &&
-					!strcmp(json_string_value(x), code)) return true;
+	json_array_foreach (v, i, x)
+		if (json_is_string(x) && !strcmp(json_string_value(x), code))
+			return true;
 	return false;
 }
 
@@ -146,8 +147,9 @@ static bool number_ok(const json_t *v, double points)
 		return fabs(json_number_value(v) - points) < 1e-6;
 	size_t i;
 	const json_t *x;
-	json_array_foreach(v, i, x) if (json_is_number(x) &&
-					fabs(json_number_value(x) - points) < 1e-6) return true;
+	json_array_foreach (v, i, x)
+		if (json_is_number(x) && fabs(json_number_value(x) - points) < 1e-6)
+			return true;
 	return false;
 }
 
@@ -161,10 +163,10 @@ static bool text_ok(const json_t *v, const char *text, bool contains)
 				: !strcmp(json_string_value(v), text);
 	size_t i;
 	const json_t *x;
-	json_array_foreach(v, i,
-			   x) if (json_is_string(x) &&
-				  (contains ? strstr(text, json_string_value(x)) != NULL
-					    : !strcmp(json_string_value(x), text))) return true;
+	json_array_foreach (v, i, x)
+		if (json_is_string(x) && (contains ? strstr(text, json_string_value(x)) != NULL
+						   : !strcmp(json_string_value(x), text)))
+			return true;
 	return false;
 }
 
@@ -198,8 +200,7 @@ static int validate_codes(const json_t *v, const char *key, char *err, size_t er
 		return errf(err, errlen, "key `%s`: expected a code, a list of codes or '*'", key);
 	size_t i;
 	const json_t *x;
-	json_array_foreach(v, i, x)
-	{
+	json_array_foreach (v, i, x) {
 		if (!json_is_string(x) || !is_code(json_string_value(x)))
 			return errf(err, errlen, "key `%s`: item %zu is not a code", key, i + 1);
 	}
@@ -249,7 +250,8 @@ static void check_event(void *ctx, enum event_kind kind, json_t *ev)
 	case EV_CASE: {
 		size_t i;
 		json_t *c;
-		json_array_foreach(json_object_get(ev, "cases"), i, c) check_case(e, c);
+		json_array_foreach (json_object_get(ev, "cases"), i, c)
+			check_case(e, c);
 		break;
 	}
 	case EV_COMPILE_ERROR:
@@ -366,8 +368,7 @@ static int validate(const json_t *conf, char *err, size_t errlen)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)conf, key, v)
-	{
+	json_object_foreach ((json_t *)conf, key, v) {
 		if (str_index(test_keys, ARRAY_LEN(test_keys), key) < 0)
 			return errf(err, errlen, "unknown key `%s`", key);
 	}
@@ -389,15 +390,34 @@ static int validate(const json_t *conf, char *err, size_t errlen)
 	const char *k;
 	json_t *x;
 	if (json_is_array(cases)) {
-		json_array_foreach(cases, i,
-				   x) if (validate_codes(x, "cases", err, errlen) < 0) return -1;
+		json_array_foreach (cases, i, x)
+			if (validate_codes(x, "cases", err, errlen) < 0)
+				return -1;
 	} else if (json_is_object(cases)) {
-		json_object_foreach((json_t *)cases, k,
-				    x) if (validate_codes(x, "cases", err, errlen) < 0) return -1;
+		json_object_foreach ((json_t *)cases, k, x)
+			if (validate_codes(x, "cases", err, errlen) < 0)
+				return -1;
 	} else if (cases) {
 		return errf(err, errlen, "key `cases`: expected a list or a mapping of positions");
 	}
 	return 0;
+}
+
+json_t *testsuite_load(const char *dir, char *err, size_t errlen)
+{
+	json_t *conf = load_test(dir, err, errlen);
+	if (conf && validate(conf, err, errlen) < 0) {
+		json_decref(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+void testsuite_check_case(const json_t *conf, const json_t *c, struct strbuf *why)
+{
+	struct expect e = {.conf = conf, .why = *why};
+	check_case(&e, c);
+	*why = e.why;
 }
 
 static void report(struct suite *s, const char *status, const char *colour, const char *what,
@@ -413,11 +433,11 @@ static void run_test(struct suite *s, const struct judge_env *env, const char *c
 {
 	char err[ERR_SIZE];
 	char *what = xasprintf("%s/%s", code, name);
-	json_t *conf = load_test(dir, err, sizeof(err));
+	json_t *conf = testsuite_load(dir, err, sizeof(err));
 	struct expect e = {.conf = conf, .why = STRBUF_INIT};
 	const json_t *skip = json_object_get(conf, "skip");
 	const char *lang = json_string_value(json_object_get(conf, "language"));
-	if (!conf || validate(conf, err, sizeof(err)) < 0) {
+	if (!conf) {
 		char *msg = xasprintf("      %s: %s", dir, err);
 		report(s, "FAIL", "\033[1;31m", what, msg);
 		free(msg);
@@ -441,8 +461,7 @@ static void run_test(struct suite *s, const struct judge_env *env, const char *c
 	json_t *sources = json_is_array(src) ? json_incref((json_t *)src) : json_pack("[O]", src);
 	size_t i;
 	json_t *f;
-	json_array_foreach(sources, i, f)
-	{
+	json_array_foreach (sources, i, f) {
 		if (s->interrupted)
 			break;
 		const char *file = json_string_value(f);

@@ -105,6 +105,70 @@ static void test_yaml_reads(void **state)
 	assert_non_null(strstr(err, "YAML syntax error"));
 }
 
+/* Floats outside long's range are not whole numbers. Converting them was
+ * undefined: clang's -fsanitize=undefined (make fuzz) stops on it, where
+ * x86 happens to give a value that is then refused. */
+static void test_yaml_long_range(void **state)
+{
+	const char *text = "a: 1e300\nb: .inf\nc: -.inf\nd: .nan\ne: 9.3e18\nf: -4e3\n";
+	struct yml y;
+	char err[256];
+	long l;
+	assert_int_equal(yml_load_string(&y, "t.yml", text, strlen(text), err, sizeof(err)), 0);
+	yaml_node_t *root = yml_root(&y);
+	static const char *const bad[] = {"a", "b", "c", "d", "e"};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		assert_int_equal(
+		    yml_to_long(&y, yml_get(&y, root, bad[i]), bad[i], &l, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "expected a whole number"));
+	}
+	assert_int_equal(yml_to_long(&y, yml_get(&y, root, "f"), "f", &l, err, sizeof(err)), 0);
+	assert_int_equal(l, -4000);
+	yml_free(&y);
+}
+
+/* Values in a JSON tree that are not null. */
+static size_t count_values(const json_t *j)
+{
+	size_t n = !json_is_null(j), i;
+	const char *k;
+	json_t *v;
+	if (json_is_array(j))
+		json_array_foreach (j, i, v)
+			n += count_values(v);
+	if (json_is_object(j))
+		json_object_foreach ((json_t *)j, k, v)
+			n += count_values(v);
+	return n;
+}
+
+/* Aliases multiply: eight lines name one list of eight 8^7 = 2 million
+ * times, a map can merge itself. Converting or looking keys up through
+ * them is bounded; before, the first made every copy, and the lookup of
+ * a missing key went on for 8^16 steps (the alarm fails the test). */
+static void test_yaml_aliases(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, "l0: &l0 [x, x, x, x, x, x, x, x]\n");
+	for (int i = 1; i < 8; i++)
+		sb_addf(&sb, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i,
+			i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	sb_adds(&sb, "m: &m {<<: [*m, *m, *m, *m, *m, *m, *m, *m], k: 1}\n");
+	struct yml y;
+	char err[256];
+	assert_int_equal(yml_load_string(&y, "t.yml", sb.buf, sb.len, err, sizeof(err)), 0);
+	alarm(20);
+	json_t *j = yml_to_json(&y, yml_root(&y));
+	assert_true(count_values(j) <= (1 << 17));
+	json_decref(j);
+	yaml_node_t *m = yml_get(&y, yml_root(&y), "m");
+	assert_non_null(yml_get(&y, m, "k"));
+	assert_null(yml_get(&y, m, "missing"));
+	alarm(0);
+	yml_free(&y);
+	sb_free(&sb);
+}
+
 static void test_rm_rf(void **state)
 {
 	char err[256];
@@ -125,8 +189,12 @@ static void test_rm_rf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_utf8),    cmocka_unit_test(test_ansi_strip),
-	    cmocka_unit_test(test_numbers), cmocka_unit_test(test_yaml_reads),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_ansi_strip),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_yaml_reads),
+	    cmocka_unit_test(test_yaml_long_range),
+	    cmocka_unit_test(test_yaml_aliases),
 	    cmocka_unit_test(test_rm_rf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

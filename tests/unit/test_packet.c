@@ -106,6 +106,49 @@ static void test_cut_keeps_utf8(void **state)
 	free(noise);
 }
 
+/* A packet whose texts are too short to be cut fails to encode; before,
+ * cutting a text of 58 to 80 bytes lengthened it and the encoder looped
+ * for ever (the alarm fails the test then). */
+static void test_cut_gives_up(void **state)
+{
+	char msg[71], log[91];
+	memset(msg, 'x', sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	memset(log, 'y', sizeof(log) - 1);
+	log[sizeof(log) - 1] = '\0';
+	json_t *p =
+	    json_pack("{s:s, s:s, s:s}", "name", "internal-error", "message", msg, "log", log);
+	struct strbuf f = STRBUF_INIT;
+	char err[256];
+	alarm(10);
+	assert_int_equal(pkt_encode(p, 16, &f, err, sizeof(err)), -1);
+	alarm(0);
+	assert_non_null(strstr(err, "does not fit"));
+	json_decref(p);
+	sb_free(&f);
+}
+
+/* Cutting keeps what comes after a NUL byte of program output; before,
+ * the cut text ended at the first NUL. */
+static void test_cut_keeps_nul(void **state)
+{
+	char *noise = random_text(200000);
+	noise[10] = '\0';
+	json_t *p =
+	    json_pack("{s:s, s:s%}", "name", "test-case-status", "output", noise, (size_t)200000);
+	struct strbuf f = STRBUF_INIT;
+	char err[256];
+	assert_int_equal(pkt_encode(p, 120000, &f, err, sizeof(err)), 0);
+	json_t *back;
+	assert_int_equal(pkt_decode(f.buf + 4, f.len - 4, 1 << 20, &back, err, sizeof(err)), 0);
+	size_t n = json_string_length(json_object_get(back, "output"));
+	assert_true(n > 50000 && n < 200000);
+	json_decref(back);
+	json_decref(p);
+	sb_free(&f);
+	free(noise);
+}
+
 static void test_decode_errors(void **state)
 {
 	char err[256];
@@ -132,6 +175,33 @@ static void test_decode_errors(void **state)
 	assert_int_equal(pkt_decode(z, zl, 1 << 20, &j, err, sizeof(err)), 0);
 	assert_null(json_object_get(j, "name"));
 	json_decref(j);
+}
+
+/* Frames taken off a buffer: a whole one, one still missing bytes, and a
+ * limit so large (max_packet_size may be any positive long) that 4 × it
+ * wrapped around to 0 and refused every frame. */
+static void test_take(void **state)
+{
+	json_t *a = json_pack("{s:s}", "name", "ping");
+	struct strbuf f = STRBUF_INIT, in = STRBUF_INIT;
+	char err[256];
+	size_t missing;
+	json_t *j;
+	assert_int_equal(pkt_encode(a, PKT_MAX_SEND, &f, err, sizeof(err)), 0);
+	sb_add(&in, f.buf, f.len - 1);
+	assert_int_equal(pkt_take(&in, 1 << 20, &j, &missing, err, sizeof(err)), 0);
+	assert_int_equal(missing, 1);
+	sb_add(&in, f.buf + f.len - 1, 1);
+	sb_add(&in, f.buf, 2);
+	assert_int_equal(pkt_take(&in, (size_t)1 << 62, &j, &missing, err, sizeof(err)), 1);
+	assert_true(json_equal(a, j));
+	assert_int_equal(in.len, 2);
+	json_decref(j);
+	assert_int_equal(pkt_take(&in, 1 << 20, &j, &missing, err, sizeof(err)), 0);
+	assert_int_equal(missing, 0);
+	json_decref(a);
+	sb_free(&f);
+	sb_free(&in);
 }
 
 /* A loopback listener; the test plays the bridge on the accepted socket. */
@@ -258,9 +328,15 @@ static void test_connect_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),	   cmocka_unit_test(test_write_guarantee),
-	    cmocka_unit_test(test_cut_keeps_utf8), cmocka_unit_test(test_decode_errors),
-	    cmocka_unit_test(test_socket_reads),   cmocka_unit_test(test_connect_failures),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_write_guarantee),
+	    cmocka_unit_test(test_cut_keeps_utf8),
+	    cmocka_unit_test(test_cut_gives_up),
+	    cmocka_unit_test(test_cut_keeps_nul),
+	    cmocka_unit_test(test_decode_errors),
+	    cmocka_unit_test(test_take),
+	    cmocka_unit_test(test_socket_reads),
+	    cmocka_unit_test(test_connect_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
