@@ -35,7 +35,26 @@ struct ctx {
 	 * one generator or checker share one program */
 	yaml_node_t **prog_nodes;
 	size_t prog_nodes_cap;
+	/* values already converted to JSON, by node: cases inheriting one
+	 * checker's args share one conversion (aliases can make a node stand
+	 * for a great many values) */
+	struct converted {
+		yaml_node_t *node;
+		json_t *value;
+	} *converted;
+	size_t nconverted, converted_cap;
 };
+
+/* The JSON of a node, converted once per node. Readers never change it. */
+static json_t *node_json(struct ctx *c, yaml_node_t *n)
+{
+	for (size_t i = 0; i < c->nconverted; i++)
+		if (c->converted[i].node == n)
+			return json_incref(c->converted[i].value);
+	XGROW(c->converted, c->converted_cap, c->nconverted + 1);
+	c->converted[c->nconverted] = (struct converted){n, yml_to_json(&c->y, n)};
+	return json_incref(c->converted[c->nconverted++].value);
+}
 
 /* The chain of mappings a case's keys are looked up in, innermost first. */
 struct chain {
@@ -533,7 +552,7 @@ static int case_checker(struct ctx *c, const struct chain *ch, struct problem_ca
 		if (args && yml_is_null(args))
 			args = NULL;
 		out->name = xstrdup(name);
-		out->args = args ? yml_to_json(&c->y, args) : json_object();
+		out->args = args ? node_json(c, args) : json_object();
 	}
 	size_t n = strlen(out->name);
 	out->python = n > 3 && !strcmp(out->name + n - 3, ".py");
@@ -587,7 +606,7 @@ static int case_generator_args(struct ctx *c, const struct chain *ch, struct pro
 	if (!yml_is_seq(ga) && !yml_is_scalar(ga))
 		return yml_err(&c->y, ga, "generator_args", c->err, c->errlen,
 			       "expected a list of arguments");
-	pc->generator_args = yml_to_json(&c->y, ga);
+	pc->generator_args = node_json(c, ga);
 	return 0;
 }
 
@@ -1062,6 +1081,9 @@ int problem_load(const char *code, const char *dir, struct problem **out, char *
 	int ret = parse_root(&c, yml_root(&c.y));
 	yml_free(&c.y);
 	free(c.prog_nodes);
+	for (size_t i = 0; i < c.nconverted; i++)
+		json_decref(c.converted[i].value);
+	free(c.converted);
 	if (ret < 0) {
 		problem_free(c.p);
 		return -1;
