@@ -116,12 +116,23 @@ soak: all helpers
 # The DMOJ compatibility layer for Python checkers goes next to the binary's
 # share folder, where the judge looks for it.
 PYCOMPAT := $(shell find judge/checkers/pycompat -name '*.py' | sort)
+# The systemd units name /usr/local/bin/judge; installed, they name this
+# PREFIX's binary. They go where systemd looks for packaged units, not under
+# PREFIX, which systemd does not search.
+SYSTEMD_UNIT_DIR ?= /lib/systemd/system
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/judge $(DESTDIR)$(PREFIX)/bin/judge
 	for f in $(PYCOMPAT:judge/checkers/pycompat/%=%); do \
-		install -D -m 0644 judge/checkers/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/checkers/pycompat/$$f || exit 1; \
+		install -D -m 0644 judge/checkers/pycompat/$$f $(DESTDIR)$(PREFIX)/share/judge/pycompat/$$f || exit 1; \
+	done
+	install -D -m 0644 docs/judge.1 $(DESTDIR)$(PREFIX)/share/man/man1/judge.1
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	for u in judge.service judge@.service; do \
+		sed 's|/usr/local/bin/judge|$(PREFIX)/bin/judge|' scripts/systemd/$$u \
+			> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u || exit 1; \
 	done
 
 # Every C file the repository holds, sources of test programs included.

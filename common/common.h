@@ -75,6 +75,8 @@ void sb_free(struct strbuf *sb);
 /* ---- errors and logging ---- */
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void log_setup(const char *judge_name, bool debug, bool ansi);
+/* Whether fd is the stream systemd connected to the journal (JOURNAL_STREAM). */
+bool log_is_journal(int fd);
 /* Redirects the log to a file (appending); returns -1 and fills err on failure. */
 int log_set_file(const char *path, char *err, size_t errlen);
 void log_set_submission(int64_t id); /* -1 = none */

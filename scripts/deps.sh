@@ -11,7 +11,7 @@ libzip:libzip-dev libpcre2-8:libpcre2-dev cmocka:libcmocka-dev"
 # command -> Debian package (tools the build, the tests, the format check and
 # make fuzz call)
 cmds="pkg-config:pkg-config cc:gcc g++:g++ make:make python3:python3 openssl:openssl
-clang-format:clang-format git:git clang:clang"
+clang-format:clang-format git:git clang:clang man:man-db groff:groff-base"
 
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"

@@ -43,7 +43,7 @@ const char *pychecker_layer_dir(void)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	static const char *const candidates[] = {"../share/judge/checkers/pycompat",
+	static const char *const candidates[] = {"../share/judge/pycompat",
 						 "../judge/checkers/pycompat"};
 	for (size_t i = 0; i < ARRAY_LEN(candidates); i++) {
 		char *dir = path_join(exe, candidates[i]);

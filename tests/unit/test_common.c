@@ -186,6 +186,59 @@ static void test_rm_rf(void **state)
 	free(d);
 }
 
+/* Whatever the test's own stderr is, it is made the journal's stream here:
+ * a temp file whose device and inode go into JOURNAL_STREAM. */
+static void test_log_journal(void **state)
+{
+	char path[] = "/tmp/judge-unit-log-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	struct stat sb;
+	assert_int_equal(fstat(fd, &sb), 0);
+	char env[64], other[64];
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)sb.st_dev,
+		 (unsigned long long)sb.st_ino);
+	snprintf(other, sizeof(other), "%llu:%llu", (unsigned long long)sb.st_dev,
+		 (unsigned long long)sb.st_ino + 1);
+
+	unsetenv("JOURNAL_STREAM");
+	assert_false(log_is_journal(fd));
+	setenv("JOURNAL_STREAM", other, 1);
+	assert_false(log_is_journal(fd));
+	setenv("JOURNAL_STREAM", "12:34:56", 1);
+	assert_false(log_is_journal(fd));
+	setenv("JOURNAL_STREAM", env, 1);
+	assert_true(log_is_journal(fd));
+
+	/* into the journal: priority prefix, no time stamp, no colours */
+	int saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	log_setup("unit", true, true);
+	log_warn("careful %d", 1);
+	log_debug("detail");
+	log_error("broken");
+	/* the same stream without JOURNAL_STREAM: the usual time-stamped line */
+	unsetenv("JOURNAL_STREAM");
+	log_setup(NULL, false, false);
+	log_info("plain");
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+
+	char buf[512] = {0};
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	assert_true(n > 0);
+	const char *want =
+	    "<4>WARN  unit: careful 1\n<7>DEBUG unit: detail\n<3>ERROR unit: broken\n";
+	assert_int_equal(strncmp(buf, want, strlen(want)), 0);
+	const char *plain = buf + strlen(want);
+	/* 2026-12-04 16:08:53.081 INFO: plain */
+	assert_true(strlen(plain) > 24 && plain[4] == '-' && plain[10] == ' ' && plain[19] == '.');
+	assert_non_null(strstr(plain, " INFO: plain\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +249,7 @@ int main(void)
 	    cmocka_unit_test(test_yaml_long_range),
 	    cmocka_unit_test(test_yaml_aliases),
 	    cmocka_unit_test(test_rm_rf),
+	    cmocka_unit_test(test_log_journal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
