@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +36,13 @@
 #include "sandbox/internal.h"
 
 /* Debian 12's linux/landlock.h stops at ABI 2; the later ABIs' values. */
+/* RLIMIT_NPROC of the sandbox user, all its tasks together. A backstop
+ * only: the tracer's count bounds each program (at most 128 tasks, a JVM),
+ * so 32 programs at their limit fit in parallel gradings, while a tracer
+ * that missed every task could still take only an eighth of the default
+ * pid space (32768) from the machine. */
+#define SBX_USER_TASKS 4096
+
 #define LL_FS_TRUNCATE	       (1ULL << 14) /* ABI 3 */
 #define LL_FS_IOCTL_DEV	       (1ULL << 15) /* ABI 5 */
 #define LL_NET_BIND_TCP	       (1ULL << 0)  /* ABI 4 */
@@ -397,6 +405,12 @@ int sbx_child_identity(void)
 		for (int cap = 0; cap <= st.cap_last; cap++)
 			if (cap_drop_bound((cap_value_t)cap) < 0 && errno != EINVAL)
 				return -1;
+		/* the kernel's backstop behind the tracer's count: root is
+		 * never bound by RLIMIT_NPROC, the sandbox user is, over all
+		 * its tasks (threads too) of every grading at once */
+		struct rlimit nproc = {SBX_USER_TASKS, SBX_USER_TASKS};
+		if (setrlimit(RLIMIT_NPROC, &nproc) < 0)
+			return -1;
 		gid_t gid = st.settings.gid ? st.settings.gid : 65534; /* nogroup */
 		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
 		    setresuid(st.settings.uid, st.settings.uid, st.settings.uid) < 0)

@@ -40,6 +40,7 @@ HOSTILE = [
     ("fork bomb", "fork_bomb.c", {}),
     ("thread bomb", "thread_bomb.c", {}),
     ("clone with new namespaces", "clone_namespaces.c", {}),
+    ("clone(CLONE_UNTRACED) threads", "clone_untraced.c", {}),
     ("vfork loop", "vfork_loop.c", {}),
     ("kill(-1, SIGKILL)", "kill.c", {"TARGET": "-1", "WHAT": "every process it may signal"}),
     ("kill(getppid())", "kill.c", {"TARGET": "getppid()", "WHAT": "the judge"}),
@@ -263,7 +264,11 @@ class Battery(JudgeCase):
 
     def test_hostile(self):
         rows = []
+        # BATTERY_ONLY=word runs the programs whose title or file has it
+        only = os.environ.get("BATTERY_ONLY", "")
         for title, name, subs in HOSTILE:
+            if only and only not in title and only not in name:
+                continue
             with self.subTest(program=title):
                 doc, verdict, feedback = self.grade("hostile", name, subs, 1, 65536)
                 case = doc["cases"][0] if doc["cases"] else {}

@@ -511,6 +511,29 @@ static void test_task_limit_counts_tasks(void **state)
 	sbx_policy_free(p);
 }
 
+/* Behind the tracer's count, the kernel bounds the sandbox user's tasks
+ * (RLIMIT_NPROC counts that user's tasks, and root, whom it would not
+ * bind, never runs a program). */
+static void test_task_backstop(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	struct sbx_policy *p = probe_policy();
+	struct run r;
+	char *argv[] = {"probe", "nproc", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.cwd = data_dir;
+	s.policy = p;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_int_equal(r.rc, 0);
+	if (!strcmp(r.out, "unlimited\n") || strtoull(r.out, NULL, 10) > 65536)
+		fail_msg("RLIMIT_NPROC of a sandboxed program: %s", r.out);
+	free(r.out);
+	sbx_policy_free(p);
+}
+
 static void test_no_network(void **state)
 {
 	/* a listener in the judge's network: the program must not reach it
@@ -684,6 +707,7 @@ int main(void)
 	    cmocka_unit_test(test_refused_and_narrowed_calls),
 	    cmocka_unit_test(test_memory_watched_without_address_limit),
 	    cmocka_unit_test(test_task_limit_counts_tasks),
+	    cmocka_unit_test(test_task_backstop),
 	    cmocka_unit_test(test_no_network),
 	    cmocka_unit_test(test_thread_freeze),
 	};
