@@ -25,6 +25,7 @@ import subprocess
 import sys
 import textwrap
 import unittest
+from time import monotonic
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
@@ -77,6 +78,8 @@ HOSTILE = [
     ("stderr flood", "flood.c", {"FD": "2"}),
     ("sleep forever", "sleep_forever.c", {}),
     ("busy loop", "busy_loop.c", {}),
+    ("threads keeping the tracer busy", "livelock_stat.c", {}),
+    ("bash subshells keeping the tracer busy", "livelock_stat.sh", {}),
     ("setrlimit raising limits", "setrlimit_raise.c", {}),
     ("TIOCSTI", "tiocsti.c", {}),
     ("python socket", "py_socket.py", {}),
@@ -128,12 +131,13 @@ FRIENDLY = [
 ]
 # Java: whichever JDK the judge found (JAVA is the newest); its programs
 # are skipped on a machine without one.
-LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA"}
+LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA", ".sh": "BASH"}
 
 
 def parse_header(text):
-    """(verdicts, feedbacks, problem, time) from the `expect:`, `problem:`
-    and `time:` lines. `expect: AC|TLE` accepts either verdict (the
+    """(verdicts, feedbacks, problem, time, wall) from the `expect:`,
+    `problem:`, `time:` and `wall:` lines (wall: the most seconds the whole
+    grading may take). `expect: AC|TLE` accepts either verdict (the
     guarantee is about something else, and a loaded machine may turn one
     into the other); feedbacks are alternatives separated by ` | ` (a kernel
     may stop a program before the sandbox names the call)."""
@@ -142,9 +146,10 @@ def parse_header(text):
         raise ValueError("no expect: line")
     p = re.search(r"^(?://|#) problem: (\w+)$", text, re.M)
     t = re.search(r"^(?://|#) time: ([0-9.]+)$", text, re.M)
+    w = re.search(r"^(?://|#) wall: ([0-9.]+)$", text, re.M)
     feedbacks = [f.strip() for f in (m.group(2) or "").split(" | ") if f.strip()]
     return (m.group(1).split("|"), feedbacks, p.group(1) if p else "battery",
-            float(t.group(1)) if t else None)
+            float(t.group(1)) if t else None, float(w.group(1)) if w else None)
 
 
 def uid_of(pid):
@@ -236,15 +241,20 @@ class Battery(JudgeCase):
     def grade(self, folder, name, subs, time, memory):
         with open(os.path.join(HERE, folder, name)) as f:
             text = self.substitute(f.read(), subs)
-        verdict, feedback, problem, own_time = parse_header(text)
+        verdict, feedback, problem, own_time, wall = parse_header(text)
         time = own_time or time
         lang = LANG[os.path.splitext(name)[1]]
         if lang not in self.languages:
             self.skipTest("no %s executor on this machine" % lang)
         src = self.source(re.sub(r"\W", "_", name) + os.path.splitext(name)[1], text)
+        started = monotonic()
         rc, out, err = self.judge("submit", problem, lang, src, "-t", str(time), "-m",
                                   str(memory), "--json", timeout=300)
+        took = monotonic() - started
         self.assertEqual(rc, 0, "the judge failed; stderr:\n" + err)
+        if wall:
+            # compile and self-test included: generous on a loaded machine
+            self.assertLess(took, wall, "the grading took %.1f s" % took)
         doc = json.loads(out)
         return doc, verdict, feedback
 
