@@ -60,6 +60,7 @@ HOSTILE = [
     ("/proc/self/mem for writing", "proc_self_mem.c", {}),
     ("create and write files outside", "write_outside.c", {}),
     ("symlink, hard link and .. tricks", "links.c", {}),
+    ("existence oracle outside the policy", "exists_oracle.c", {}),
     ("path changed by a second thread", "toctou.c", {}),
     ("AF_INET socket", "socket.c", {"FAMILY": "AF_INET", "TYPE": "SOCK_STREAM"}),
     ("AF_INET6 socket", "socket.c", {"FAMILY": "AF_INET6", "TYPE": "SOCK_DGRAM"}),
