@@ -58,6 +58,10 @@ struct family_ops {
 	/* A shell: it may start processes and execute programs the policy
 	 * lets it read (its own commands). */
 	bool processes;
+	/* What such a shell may execute besides itself (its commands): the
+	 * only programs of its policy, which other rules only let it read. */
+	const char *const *run_exec;
+	size_t nrun_exec;
 	/* What the compiler reads beyond the compile policy (its
 	 * configuration under /etc). */
 	const struct sbx_fs_rule *compile_rules;

@@ -147,7 +147,6 @@ int executor_write_sources(const struct executor *e, const struct compile_reques
 	return ret;
 }
 
-
 int executor_prepare_native(const struct executor *e, const struct compile_request *req,
 			    native_compile_fn compile, struct program *out, char *err,
 			    size_t errlen)
@@ -159,9 +158,8 @@ int executor_prepare_native(const struct executor *e, const struct compile_reque
 		goto out;
 	out->path = path_join(req->dir, stem);
 	if (req->binary)
-		ret = copy_file(req->binary, out->path, 0755, err, errlen) < 0
-			  ? PREPARE_INTERNAL
-			  : PREPARE_OK;
+		ret = copy_file(req->binary, out->path, 0755, err, errlen) < 0 ? PREPARE_INTERNAL
+									       : PREPARE_OK;
 	else
 		ret = compile(e, req, src, out, err, errlen);
 	if (ret == PREPARE_OK) {
@@ -217,6 +215,12 @@ static struct sbx_policy *compile_policy(const struct executor *e, const char *d
 			*slash = '\0';
 	}
 	sbx_policy_add(p, SBX_TREE, prefix, false);
+	/* a compiler runs its driver's programs: for now whatever the
+	 * system's trees and its prefix hold */
+	sbx_policy_add_exec(p, SBX_TREE, prefix);
+	sbx_policy_add_exec(p, SBX_TREE, "/usr");
+	sbx_policy_add_exec(p, SBX_TREE, "/lib");
+	sbx_policy_add_exec(p, SBX_TREE, "/lib64");
 	free(prefix);
 	const struct family_ops *ops = e->def->ops;
 	if (ops->compile_rules)
@@ -327,6 +331,8 @@ int executor_prepare(const struct executor *e, const struct compile_request *req
 	if (ret == PREPARE_OK) {
 		out->policy = sbx_policy_copy(e->run_policy);
 		sbx_policy_add(out->policy, SBX_TREE, req->dir, false);
+		/* the program itself: a compiled binary, or the runtime */
+		sbx_policy_add_exec(out->policy, SBX_FILE, out->path);
 	}
 	return ret;
 }

@@ -16,6 +16,7 @@ struct policy_rule {
 	enum sbx_fs_kind kind;
 	char *path;
 	bool write;
+	bool exec; /* may also be executed (sbx_policy_add_exec) */
 };
 
 /* Built once per policy, at its first run, and kept with it: the seccomp

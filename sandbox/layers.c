@@ -60,8 +60,12 @@ struct ll_ruleset_attr {
 #define LL_FILE_RIGHTS                                                                             \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |                              \
 	 LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
-#define LL_READ                                                                                    \
-	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE)
+#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* The ELF interpreter of every x86-64 program, fixed by the ABI: the
+ * kernel opens it for execution when it starts a dynamically linked
+ * program, so Landlock must let it be executed, but it is no program a
+ * policy lists (the tracer refuses an execve of it) */
+#define X86_64_LOADER "/lib64/ld-linux-x86-64.so.2"
 #define LL_WRITE                                                                                   \
 	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                           \
 	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR |                            \
@@ -303,6 +307,8 @@ void sbx_compiled_free(struct sbx_compiled *c)
 static uint64_t rule_access(const struct policy_rule *r)
 {
 	uint64_t a = r->kind == SBX_DIR ? LANDLOCK_ACCESS_FS_READ_DIR : LL_READ;
+	if (r->exec && r->kind != SBX_DIR)
+		a |= LANDLOCK_ACCESS_FS_EXECUTE;
 	if (r->write)
 		a |= r->kind == SBX_DIR ? 0 : LL_WRITE;
 	if (r->kind == SBX_FILE)
@@ -315,8 +321,8 @@ void sbx_landlock_prepare(const struct sbx_policy *p, struct sbx_compiled *c)
 	detect();
 	if (!st.landlock_abi)
 		return;
-	c->fds = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->fds));
-	c->access = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->access));
+	c->fds = xcalloc(p->nrules + 1, sizeof(*c->fds));
+	c->access = xcalloc(p->nrules + 1, sizeof(*c->access));
 	c->self = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->self));
 	c->self_access = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->self_access));
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -335,6 +341,12 @@ void sbx_landlock_prepare(const struct sbx_policy *p, struct sbx_compiled *c)
 			a &= LL_FILE_RIGHTS;
 		c->fds[c->nfds] = fd;
 		c->access[c->nfds++] = a;
+	}
+	int fd = open(X86_64_LOADER, O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		c->fds[c->nfds] = fd;
+		c->access[c->nfds++] =
+		    (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE) & st.ll_fs;
 	}
 }
 

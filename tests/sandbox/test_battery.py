@@ -67,6 +67,7 @@ HOSTILE = [
     ("AF_UNIX socket", "socket.c", {"FAMILY": "AF_UNIX", "TYPE": "SOCK_STREAM"}),
     ("AF_NETLINK socket", "socket.c", {"FAMILY": "AF_NETLINK", "TYPE": "SOCK_RAW"}),
     ("execve /bin/sh", "exec_sh.c", {}),
+    ("bash runs programs of the library trees", "bash_exec_libs.sh", {}),
     ("execveat", "execveat.c", {}),
     ("memfd_create + exec", "memfd_exec.c", {}),
     ("int $0x80", "int80.c", {}),

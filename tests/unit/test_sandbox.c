@@ -333,7 +333,7 @@ static struct sbx_policy *probe_policy(void)
 	sbx_policy_add(p, SBX_TREE, "/lib64", false);
 	sbx_policy_add(p, SBX_FILE, "/etc/ld.so.cache", false);
 	sbx_policy_add(p, SBX_FILE, "/etc/ld.so.preload", false);
-	sbx_policy_add(p, SBX_FILE, probe, false);
+	sbx_policy_add_exec(p, SBX_FILE, probe);
 	sbx_policy_add(p, SBX_TREE, data_dir, false);
 	sbx_policy_allow_syscalls(p, probe_calls, ARRAY_LEN(probe_calls));
 	return p;
