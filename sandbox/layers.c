@@ -13,9 +13,9 @@
  * named before the fork, and restricts itself. The child side uses
  * system calls only: it runs between fork and exec.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <linux/landlock.h>
 #include <pwd.h>
@@ -435,13 +435,107 @@ int sbx_child_identity(void)
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
-/* nftw passes no context: the owner being restored */
-static uid_t reclaim_uid;
-static gid_t reclaim_gid;
+/* One folder being taken back: the names of its subfolders, and which
+ * is next. */
+struct reclaim_level {
+	char **dirs;
+	size_t n, next;
+};
 
-static int reclaim(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+/* Gives every entry of the folder fd to uid:gid (links themselves, not
+ * what they point to) and lists its subfolders into lv. */
+static int reclaim_entries(int fd, uid_t uid, gid_t gid, struct reclaim_level *lv)
 {
-	return lchown(path, reclaim_uid, reclaim_gid) < 0 ? -1 : 0;
+	memset(lv, 0, sizeof(*lv));
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	size_t cap = 0;
+	int ret = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fchownat(fd, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = -1;
+			break;
+		}
+		struct stat sb;
+		bool dir =
+		    e->d_type == DT_DIR ||
+		    (e->d_type == DT_UNKNOWN &&
+		     fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode));
+		if (dir) {
+			XGROW(lv->dirs, cap, lv->n + 1);
+			lv->dirs[lv->n++] = xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+static void reclaim_level_free(struct reclaim_level *lv)
+{
+	for (size_t i = 0; i < lv->n; i++)
+		free(lv->dirs[i]);
+	free(lv->dirs);
+}
+
+/* Takes a folder and everything in it back, by descriptor: a compile may
+ * leave a tree deeper than PATH_MAX, which no full path reaches, and
+ * deeper than the descriptors the judge may hold, so one descriptor is
+ * open at a time (the walk goes back up through ".."; nothing of the
+ * sandbox user runs any more, so the tree holds still). */
+static int reclaim_tree(const char *dir, uid_t uid, gid_t gid)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchown(fd, uid, gid) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct reclaim_level *stack = NULL;
+	size_t depth = 0, cap = 0;
+	int ret = -1;
+	XGROW(stack, cap, 1);
+	depth = 1;
+	if (reclaim_entries(fd, uid, gid, &stack[0]) < 0)
+		goto out;
+	while (depth) {
+		struct reclaim_level *lv = &stack[depth - 1];
+		int next;
+		if (lv->next < lv->n) {
+			next = openat(fd, lv->dirs[lv->next++],
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				goto out;
+			close(fd);
+			fd = next;
+			XGROW(stack, cap, depth + 1);
+			if (reclaim_entries(fd, uid, gid, &stack[depth++]) < 0)
+				goto out;
+			continue;
+		}
+		reclaim_level_free(lv);
+		if (--depth == 0)
+			break;
+		next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0)
+			goto out;
+		close(fd);
+		fd = next;
+	}
+	ret = 0;
+out:
+	for (size_t i = 0; i < depth; i++)
+		reclaim_level_free(&stack[i]);
+	free(stack);
+	close(fd);
+	return ret;
 }
 
 int sbx_share_dir(const char *dir, bool writable, char *err, size_t errlen)
@@ -474,9 +568,7 @@ int sbx_share_dir(const char *dir, bool writable, char *err, size_t errlen)
 				    strerror(errno));
 		return 0;
 	}
-	reclaim_uid = geteuid();
-	reclaim_gid = getegid();
-	if (nftw(dir, reclaim, 16, FTW_PHYS) < 0)
+	if (reclaim_tree(dir, geteuid(), getegid()) < 0)
 		return errf(err, errlen, "cannot take %s back from the sandbox user: %s", dir,
 			    strerror(errno));
 	return 0;

@@ -534,6 +534,40 @@ static void test_task_backstop(void **state)
 	sbx_policy_free(p);
 }
 
+/* A compile may leave a tree deeper than PATH_MAX: taking the folder
+ * back from the sandbox user must still reach all of it. */
+static void test_share_dir_deep(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	char dir[] = "/tmp/sbx-deep-XXXXXX", err[256];
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(sbx_share_dir(dir, true, err, sizeof(err)), 0);
+	char name[251];
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 24; i++) {
+		/* as the sandbox user would leave them */
+		assert_int_equal(mkdirat(fd, name, 0755), 0);
+		assert_int_equal(fchownat(fd, name, 65534, 65534, AT_SYMLINK_NOFOLLOW), 0);
+		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	assert_true(fd >= 0);
+	assert_int_equal(mknodat(fd, "file", S_IFREG | 0644, 0), 0);
+	assert_int_equal(fchownat(fd, "file", 65534, 65534, 0), 0);
+	int rc = sbx_share_dir(dir, false, err, sizeof(err));
+	struct stat st;
+	assert_int_equal(fstatat(fd, "file", &st, 0), 0);
+	close(fd);
+	if (rc < 0 || st.st_uid != 0)
+		fail_msg("taking back a deep folder: rc %d, deepest file uid %d: %s", rc,
+			 (int)st.st_uid, rc < 0 ? err : "");
+	assert_int_equal(rm_rf(dir), 0);
+}
+
 static void test_no_network(void **state)
 {
 	/* a listener in the judge's network: the program must not reach it
@@ -708,6 +742,7 @@ int main(void)
 	    cmocka_unit_test(test_memory_watched_without_address_limit),
 	    cmocka_unit_test(test_task_limit_counts_tasks),
 	    cmocka_unit_test(test_task_backstop),
+	    cmocka_unit_test(test_share_dir_deep),
 	    cmocka_unit_test(test_no_network),
 	    cmocka_unit_test(test_thread_freeze),
 	};
