@@ -75,6 +75,26 @@ const size_t executor_base_syscalls_count = ARRAY_LEN(executor_base_syscalls);
 
 /* Compilers read the whole toolchain and write only into their working
  * folder (added per compile). */
+/* gcc's driver and what it runs: the compiler proper (cc1, cc1plus, f951,
+ * gnat1), collect2, lto-wrapper and lto1 under /usr/lib/gcc, the assembler
+ * and the linker; GNAT's binder and linker; the driver also as cobc and
+ * gnatlink call it. Symbolic links are resolved when the policy is
+ * compiled, so the versioned files are what is allowed. */
+const struct sbx_fs_rule executor_toolchain_exec[] = {
+    {SBX_TREE, "/usr/lib/gcc", false},	    {SBX_TREE, "/usr/libexec/gcc", false},
+    {SBX_FILE, "/usr/bin/gcc", false},	    {SBX_FILE, "/usr/bin/cc", false},
+    {SBX_FILE, "/usr/bin/as", false},	    {SBX_FILE, "/usr/bin/ld", false},
+    {SBX_FILE, "/usr/bin/ld.bfd", false},   {SBX_FILE, "/usr/bin/ld.gold", false},
+    {SBX_FILE, "/usr/bin/gnatbind", false}, {SBX_FILE, "/usr/bin/gnatlink", false},
+};
+const size_t executor_toolchain_exec_count = ARRAY_LEN(executor_toolchain_exec);
+
+static void add_exec_rules(struct sbx_policy *p, const struct sbx_fs_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sbx_policy_add_exec(p, rules[i].kind, rules[i].path);
+}
+
 static const struct sbx_fs_rule compile_rules[] = {
     {SBX_TREE, "/usr", false},
     {SBX_TREE, "/lib", false},
@@ -215,14 +235,14 @@ static struct sbx_policy *compile_policy(const struct executor *e, const char *d
 			*slash = '\0';
 	}
 	sbx_policy_add(p, SBX_TREE, prefix, false);
-	/* a compiler runs its driver's programs: for now whatever the
-	 * system's trees and its prefix hold */
-	sbx_policy_add_exec(p, SBX_TREE, prefix);
-	sbx_policy_add_exec(p, SBX_TREE, "/usr");
-	sbx_policy_add_exec(p, SBX_TREE, "/lib");
-	sbx_policy_add_exec(p, SBX_TREE, "/lib64");
 	free(prefix);
 	const struct family_ops *ops = e->def->ops;
+	/* what the compile may run: the compiler and its own toolchain, not
+	 * whatever it may read (GNAT's -wrapper would run any of those) */
+	sbx_policy_add_exec(p, SBX_FILE, e->realpath);
+	if (ops->native_toolchain)
+		add_exec_rules(p, executor_toolchain_exec, executor_toolchain_exec_count);
+	add_exec_rules(p, ops->compile_exec, ops->ncompile_exec);
 	if (ops->compile_rules)
 		sbx_policy_add_rules(p, ops->compile_rules, ops->ncompile_rules);
 	if (ops->runtime_rules)

@@ -68,6 +68,7 @@ HOSTILE = [
     ("AF_NETLINK socket", "socket.c", {"FAMILY": "AF_NETLINK", "TYPE": "SOCK_RAW"}),
     ("execve /bin/sh", "exec_sh.c", {}),
     ("bash runs programs of the library trees", "bash_exec_libs.sh", {}),
+    ("GNAT's linker -wrapper runs dash", "ada_wrapper.adb", {}),
     ("execveat", "execveat.c", {}),
     ("memfd_create + exec", "memfd_exec.c", {}),
     ("int $0x80", "int80.c", {}),
@@ -133,7 +134,7 @@ FRIENDLY = [
 ]
 # Java: whichever JDK the judge found (JAVA is the newest); its programs
 # are skipped on a machine without one.
-LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA", ".sh": "BASH"}
+LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA", ".sh": "BASH", ".adb": "ADA"}
 
 
 def parse_header(text):
@@ -143,12 +144,12 @@ def parse_header(text):
     guarantee is about something else, and a loaded machine may turn one
     into the other); feedbacks are alternatives separated by ` | ` (a kernel
     may stop a program before the sandbox names the call)."""
-    m = re.search(r"^(?://|#) expect: (\w+(?:\|\w+)*)(?: (.*))?$", text, re.M)
+    m = re.search(r"^(?://|#|--) expect: (\w+(?:\|\w+)*)(?: (.*))?$", text, re.M)
     if not m:
         raise ValueError("no expect: line")
-    p = re.search(r"^(?://|#) problem: (\w+)$", text, re.M)
-    t = re.search(r"^(?://|#) time: ([0-9.]+)$", text, re.M)
-    w = re.search(r"^(?://|#) wall: ([0-9.]+)$", text, re.M)
+    p = re.search(r"^(?://|#|--) problem: (\w+)$", text, re.M)
+    t = re.search(r"^(?://|#|--) time: ([0-9.]+)$", text, re.M)
+    w = re.search(r"^(?://|#|--) wall: ([0-9.]+)$", text, re.M)
     feedbacks = [f.strip() for f in (m.group(2) or "").split(" | ") if f.strip()]
     return (m.group(1).split("|"), feedbacks, p.group(1) if p else "battery",
             float(t.group(1)) if t else None, float(w.group(1)) if w else None)
