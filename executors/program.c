@@ -290,6 +290,11 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	spec.limits.stack_kib = 64 << 10;
 	spec.limits.address_space_kib =
 	    e->def->ops->compile_unlimited_address_space ? 0 : COMPILE_ADDRESS_SPACE_KIB;
+	/* a JVM compiler (no address-space limit) is watched while it runs
+	 * and killed once over, as Java programs are; the others are also
+	 * judged by their peak. 0 (settings made by hand): the default */
+	spec.limits.memory_kib =
+	    s->compiler_memory_limit > 0 ? (uint64_t)s->compiler_memory_limit : 1048576;
 	struct sbx_policy *policy = compile_policy(e, dir);
 	spec.policy = policy;
 	struct sbx_result res;
@@ -318,6 +323,12 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	if (res.ole) {
 		free(out->compile_log);
 		out->compile_log = xstrdup("compiler output too large");
+		return PREPARE_COMPILE_ERROR;
+	}
+	if (res.mle) {
+		free(out->compile_log);
+		out->compile_log = xasprintf("compiler used too much memory (> %llu KiB)",
+					     (unsigned long long)spec.limits.memory_kib);
 		return PREPARE_COMPILE_ERROR;
 	}
 	if (res.denied) {

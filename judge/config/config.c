@@ -14,7 +14,6 @@
 #include "common/yml.h"
 #include "judge/config/config.h"
 
-
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -22,6 +21,7 @@ void config_defaults(struct config *c)
 	c->tempdir = xstrdup(tmp && *tmp ? tmp : "/tmp");
 	c->compiler_time_limit = 10;
 	c->compiler_output_limit = 65536;
+	c->compiler_memory_limit = 1048576;
 	c->cache_size = 100;
 	c->selftest_time_limit = 10;
 	c->selftest_memory_limit = 131072;
@@ -171,6 +171,8 @@ static int load_root(struct config *c, struct yml *y, yaml_node_t *root, const c
 			rc = positive(y, v, key, &c->compiler_time_limit, err, errlen);
 		} else if (!strcmp(key, "compiler_output_character_limit")) {
 			rc = positive_long(y, v, key, &c->compiler_output_limit, err, errlen);
+		} else if (!strcmp(key, "compiler_memory_limit")) {
+			rc = positive_long(y, v, key, &c->compiler_memory_limit, err, errlen);
 		} else if (!strcmp(key, "compiled_binary_cache_dir")) {
 			rc = set_string(y, v, key, &c->cache_dir, err, errlen);
 		} else if (!strcmp(key, "compiled_binary_cache_size")) {

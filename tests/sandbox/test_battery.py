@@ -308,6 +308,25 @@ class Battery(JudgeCase):
                 self.assertIn(doc["result"], verdict, json.dumps(doc, indent=1)[:2000])
                 self.check_outside()
 
+    def test_compiler_memory_limit(self):
+        """A JVM compiler has no address-space limit; its peak is watched
+        against compiler_memory_limit like a Java program's (here 64 MiB,
+        which javac cannot even start in)."""
+        if "JAVA" not in self.languages:
+            self.skipTest("no JAVA executor on this machine")
+        config = os.path.join(self.scratch, "config-small-compiler.yml")
+        with open(self.config) as f:
+            write(config, f.read() + "compiler_memory_limit: 65536\n")
+        src = self.source("Small.java", "public class Small { public static void main("
+                          "String[] a) { System.out.println(\"safe\"); } }\n")
+        rc, out, err = self.judge("submit", "battery", "JAVA", src, "--json", timeout=300,
+                                  config=config)
+        self.assertEqual(rc, 0, "the judge failed; stderr:\n" + err)
+        doc = json.loads(out)
+        self.assertEqual(doc["result"], "CE", json.dumps(doc, indent=1)[:2000])
+        self.assertIn("memory", doc["compile_log"])
+        self.check_outside()
+
     def test_layers_are_reported(self):
         rc, out, err = self.judge("executors")
         self.assertEqual(rc, 0, err)
