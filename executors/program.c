@@ -430,6 +430,10 @@ void executor_feedback(const struct executor *e, const char *text, size_t len, c
 
 bool executor_feedback_is_memory(const char *f)
 {
-	return !strcmp(f, "std::bad_alloc") || !strcmp(f, "MemoryError") ||
-	       !strcmp(f, "java.lang.OutOfMemoryError");
+	/* only the JVM's: it enforces the heap limit the judge gave it
+	 * (-Xmx) itself, where no mapping is refused for the sandbox to see.
+	 * std::bad_alloc and MemoryError follow a refused mapping the
+	 * sandbox notes (sbx_result.mle); their text alone is any program's
+	 * to print, and only names the exception */
+	return !strcmp(f, "java.lang.OutOfMemoryError");
 }

@@ -74,6 +74,7 @@ HOSTILE = [
     ("int $0x80", "int80.c", {}),
     ("x32 system call", "x32.c", {}),
     ("malloc bomb", "malloc_bomb.c", {}),
+    ("bad_alloc message without a refused allocation", "fake_bad_alloc.cpp", {}),
     ("stack recursion bomb", "stack_bomb.c", {}),
     ("huge mmap", "mmap_huge.c", {}),
     ("brk growth", "brk_bomb.c", {}),
