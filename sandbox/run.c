@@ -162,7 +162,6 @@ static void child_limits(const struct sbx_limits *l, int efd)
 		 * and anything more is seen as OLE */
 		ok |= set_limit(RLIMIT_FSIZE, (rlim_t)kib(l->output_bytes) + 1);
 	ok |= set_limit(RLIMIT_CORE, 0);
-	ok |= set_limit(RLIMIT_NOFILE, l->open_files > 0 ? (rlim_t)l->open_files : 64);
 	/* glibc sizes every thread's stack by RLIMIT_STACK: a limit as large
 	 * as the memory limit would make each std::thread reserve all of it
 	 * and fail under the address-space limit. With an address-space limit
@@ -232,6 +231,13 @@ static NORETURN void child_main(const struct child_args *a)
 		if (sbx_child_landlock(s->policy->compiled) < 0)
 			child_fail(efd, SETUP_LANDLOCK);
 	}
+	/* only now: Landlock's ruleset and its /proc/self rules need
+	 * descriptors above the judge's own, which the child still holds
+	 * (closed at exec) and which may number more than the program's
+	 * limit */
+	if (set_limit(RLIMIT_NOFILE, s->limits.open_files > 0 ? (rlim_t)s->limits.open_files : 64) <
+	    0)
+		child_fail(efd, SETUP_RLIMIT);
 	/* until the tracer has seized us with PTRACE_O_EXITKILL, the worker's
 	 * death (a grading killed at this very moment) would leave us waiting
 	 * or running untraced; set here, after the change of credentials that
