@@ -506,7 +506,10 @@ static void test_task_limit_counts_tasks(void **state)
 	run_spec(&s, &r);
 	assert_int_equal(r.rc, 0);
 	if (strcmp(r.out, "0\n"))
-		fail_msg("forks failed: %s (%s)", r.out, r.res.feedback);
+		fail_msg(
+		    "forks failed: %s (%s; tle %d, wall %d, signal %d, cpu %.2f s, wall %.2f s)",
+		    r.out, r.res.feedback, r.res.tle, r.res.wall_timeout, r.res.signal,
+		    r.res.cpu_time, r.res.wall_time);
 	free(r.out);
 	sbx_policy_free(p);
 }
