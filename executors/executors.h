@@ -29,6 +29,7 @@ struct exec_settings {
 	const char *cache_dir; /* self-test cache lives here */
 	double compiler_time_limit;
 	long compiler_output_limit; /* characters of compiler output kept */
+	long compiler_memory_limit; /* KiB of peak resident memory of a compile */
 	double selftest_time_limit;
 	long selftest_memory_limit; /* KiB */
 	const json_t *extra_fs;	    /* {KEY: [{exact_file|exact_dir|recursive_dir: path}]} */

@@ -130,6 +130,7 @@ static const struct family_ops gcc_ops = {
     .nrun_syscalls = 0,
     .max_threads = NATIVE_THREADS,
     .compiled = true,
+    .native_toolchain = true,
 };
 
 /* gnatmake has no -dumpfullversion; its --version says "GNATMAKE 12.2.0" */
@@ -139,6 +140,7 @@ static const struct family_ops gnat_ops = {
     .feedback = NULL,
     .max_threads = NATIVE_THREADS,
     .compiled = true,
+    .native_toolchain = true,
 };
 
 static const char *const search_gcc[] = {"gcc", NULL};

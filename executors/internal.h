@@ -58,10 +58,21 @@ struct family_ops {
 	/* A shell: it may start processes and execute programs the policy
 	 * lets it read (its own commands). */
 	bool processes;
+	/* What such a shell may execute besides itself (its commands): the
+	 * only programs of its policy, which other rules only let it read. */
+	const char *const *run_exec;
+	size_t nrun_exec;
 	/* What the compiler reads beyond the compile policy (its
 	 * configuration under /etc). */
 	const struct sbx_fs_rule *compile_rules;
 	size_t ncompile_rules;
+	/* What its compiles may execute besides the compiler itself: the
+	 * only programs of the compile policy. native_toolchain adds the
+	 * gcc driver, the compiler proper, the assembler and the linker
+	 * (executor_toolchain_exec) for compilers that drive them. */
+	const struct sbx_fs_rule *compile_exec;
+	size_t ncompile_exec;
+	bool native_toolchain;
 	/* A compiler that reserves address space it never touches (a JVM):
 	 * no address-space limit, it bounds its own heap. */
 	bool compile_unlimited_address_space;
@@ -121,6 +132,10 @@ extern const struct executor_def native_executors[];
 extern const size_t native_executors_count;
 extern const struct executor_def script_executors[];
 extern const size_t script_executors_count;
+
+/* The programs a native compile runs: see family_ops.native_toolchain. */
+extern const struct sbx_fs_rule executor_toolchain_exec[];
+extern const size_t executor_toolchain_exec_count;
 
 /* File-system rules every program needs (shared libraries, locale, ...). */
 extern const struct sbx_fs_rule executor_base_rules[];

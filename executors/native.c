@@ -97,11 +97,22 @@ static int native_prepare(const struct executor *e, const struct compile_request
 static const struct sbx_fs_rule fpc_compile_rules[] = {
     {SBX_FILE, "/etc/fpc.cfg", false},
 };
+/* the fpc driver runs the compiler proper (ppcx64), kept with its units */
+static const struct sbx_fs_rule fpc_compile_exec[] = {
+    {SBX_FILE, "/usr/bin/ppcx64", false},
+    {SBX_TREE, "/usr/lib/x86_64-linux-gnu/fpc", false},
+    {SBX_TREE, "/usr/lib/fpc", false},
+};
 
 /* cobc reads its dialect configuration (default.conf, and any other a
  * -std= would name); the program reads libcob's runtime configuration. */
 static const struct sbx_fs_rule cobc_compile_rules[] = {
     {SBX_TREE, "/etc/gnucobol", false},
+};
+/* cobc hands its C compile to the shell (system(3)); the command line is
+ * its own, not the source's */
+static const struct sbx_fs_rule cobc_compile_exec[] = {
+    {SBX_FILE, "/bin/sh", false},
 };
 static const struct sbx_fs_rule cobol_run_rules[] = {
     {SBX_FILE, "/etc/gnucobol/runtime.cfg", false},
@@ -115,6 +126,9 @@ static const struct family_ops fpc_ops = {
     .max_threads = 1,
     .compile_rules = fpc_compile_rules,
     .ncompile_rules = ARRAY_LEN(fpc_compile_rules),
+    .compile_exec = fpc_compile_exec,
+    .ncompile_exec = ARRAY_LEN(fpc_compile_exec),
+    .native_toolchain = true,
     .compiled = true,
 };
 
@@ -126,6 +140,9 @@ static const struct family_ops cobc_ops = {
     .max_threads = 1,
     .compile_rules = cobc_compile_rules,
     .ncompile_rules = ARRAY_LEN(cobc_compile_rules),
+    .compile_exec = cobc_compile_exec,
+    .ncompile_exec = ARRAY_LEN(cobc_compile_exec),
+    .native_toolchain = true,
     .compiled = true,
 };
 

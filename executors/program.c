@@ -75,6 +75,26 @@ const size_t executor_base_syscalls_count = ARRAY_LEN(executor_base_syscalls);
 
 /* Compilers read the whole toolchain and write only into their working
  * folder (added per compile). */
+/* gcc's driver and what it runs: the compiler proper (cc1, cc1plus, f951,
+ * gnat1), collect2, lto-wrapper and lto1 under /usr/lib/gcc, the assembler
+ * and the linker; GNAT's binder and linker; the driver also as cobc and
+ * gnatlink call it. Symbolic links are resolved when the policy is
+ * compiled, so the versioned files are what is allowed. */
+const struct sbx_fs_rule executor_toolchain_exec[] = {
+    {SBX_TREE, "/usr/lib/gcc", false},	    {SBX_TREE, "/usr/libexec/gcc", false},
+    {SBX_FILE, "/usr/bin/gcc", false},	    {SBX_FILE, "/usr/bin/cc", false},
+    {SBX_FILE, "/usr/bin/as", false},	    {SBX_FILE, "/usr/bin/ld", false},
+    {SBX_FILE, "/usr/bin/ld.bfd", false},   {SBX_FILE, "/usr/bin/ld.gold", false},
+    {SBX_FILE, "/usr/bin/gnatbind", false}, {SBX_FILE, "/usr/bin/gnatlink", false},
+};
+const size_t executor_toolchain_exec_count = ARRAY_LEN(executor_toolchain_exec);
+
+static void add_exec_rules(struct sbx_policy *p, const struct sbx_fs_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sbx_policy_add_exec(p, rules[i].kind, rules[i].path);
+}
+
 static const struct sbx_fs_rule compile_rules[] = {
     {SBX_TREE, "/usr", false},
     {SBX_TREE, "/lib", false},
@@ -147,7 +167,6 @@ int executor_write_sources(const struct executor *e, const struct compile_reques
 	return ret;
 }
 
-
 int executor_prepare_native(const struct executor *e, const struct compile_request *req,
 			    native_compile_fn compile, struct program *out, char *err,
 			    size_t errlen)
@@ -159,9 +178,8 @@ int executor_prepare_native(const struct executor *e, const struct compile_reque
 		goto out;
 	out->path = path_join(req->dir, stem);
 	if (req->binary)
-		ret = copy_file(req->binary, out->path, 0755, err, errlen) < 0
-			  ? PREPARE_INTERNAL
-			  : PREPARE_OK;
+		ret = copy_file(req->binary, out->path, 0755, err, errlen) < 0 ? PREPARE_INTERNAL
+									       : PREPARE_OK;
 	else
 		ret = compile(e, req, src, out, err, errlen);
 	if (ret == PREPARE_OK) {
@@ -219,6 +237,12 @@ static struct sbx_policy *compile_policy(const struct executor *e, const char *d
 	sbx_policy_add(p, SBX_TREE, prefix, false);
 	free(prefix);
 	const struct family_ops *ops = e->def->ops;
+	/* what the compile may run: the compiler and its own toolchain, not
+	 * whatever it may read (GNAT's -wrapper would run any of those) */
+	sbx_policy_add_exec(p, SBX_FILE, e->realpath);
+	if (ops->native_toolchain)
+		add_exec_rules(p, executor_toolchain_exec, executor_toolchain_exec_count);
+	add_exec_rules(p, ops->compile_exec, ops->ncompile_exec);
 	if (ops->compile_rules)
 		sbx_policy_add_rules(p, ops->compile_rules, ops->ncompile_rules);
 	if (ops->runtime_rules)
@@ -266,6 +290,11 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	spec.limits.stack_kib = 64 << 10;
 	spec.limits.address_space_kib =
 	    e->def->ops->compile_unlimited_address_space ? 0 : COMPILE_ADDRESS_SPACE_KIB;
+	/* a JVM compiler (no address-space limit) is watched while it runs
+	 * and killed once over, as Java programs are; the others are also
+	 * judged by their peak. 0 (settings made by hand): the default */
+	spec.limits.memory_kib =
+	    s->compiler_memory_limit > 0 ? (uint64_t)s->compiler_memory_limit : 1048576;
 	struct sbx_policy *policy = compile_policy(e, dir);
 	spec.policy = policy;
 	struct sbx_result res;
@@ -294,6 +323,12 @@ int executor_run_compiler(const struct executor *e, char *const *argv, const cha
 	if (res.ole) {
 		free(out->compile_log);
 		out->compile_log = xstrdup("compiler output too large");
+		return PREPARE_COMPILE_ERROR;
+	}
+	if (res.mle) {
+		free(out->compile_log);
+		out->compile_log = xasprintf("compiler used too much memory (> %llu KiB)",
+					     (unsigned long long)spec.limits.memory_kib);
 		return PREPARE_COMPILE_ERROR;
 	}
 	if (res.denied) {
@@ -327,6 +362,8 @@ int executor_prepare(const struct executor *e, const struct compile_request *req
 	if (ret == PREPARE_OK) {
 		out->policy = sbx_policy_copy(e->run_policy);
 		sbx_policy_add(out->policy, SBX_TREE, req->dir, false);
+		/* the program itself: a compiled binary, or the runtime */
+		sbx_policy_add_exec(out->policy, SBX_FILE, out->path);
 	}
 	return ret;
 }
@@ -393,6 +430,10 @@ void executor_feedback(const struct executor *e, const char *text, size_t len, c
 
 bool executor_feedback_is_memory(const char *f)
 {
-	return !strcmp(f, "std::bad_alloc") || !strcmp(f, "MemoryError") ||
-	       !strcmp(f, "java.lang.OutOfMemoryError");
+	/* only the JVM's: it enforces the heap limit the judge gave it
+	 * (-Xmx) itself, where no mapping is refused for the sandbox to see.
+	 * std::bad_alloc and MemoryError follow a refused mapping the
+	 * sandbox notes (sbx_result.mle); their text alone is any program's
+	 * to print, and only names the exception */
+	return !strcmp(f, "java.lang.OutOfMemoryError");
 }

@@ -459,12 +459,10 @@ static void add_extra_fs(struct executor *e)
 	const json_t *list = json_object_get(e->settings->extra_fs, e->def->key);
 	size_t i;
 	const json_t *item;
-	json_array_foreach(list, i, item)
-	{
+	json_array_foreach (list, i, item) {
 		const char *k;
 		const json_t *v;
-		json_object_foreach((json_t *)item, k, v)
-		{
+		json_object_foreach ((json_t *)item, k, v) {
 			const char *path = json_string_value(v);
 			if (!path)
 				continue;
@@ -512,7 +510,9 @@ int executors_init(const struct exec_settings *s)
 		if (e->def->ops->run_rules)
 			sbx_policy_add_rules(e->run_policy, e->def->ops->run_rules,
 					     e->def->ops->nrun_rules);
-		sbx_policy_add(e->run_policy, SBX_FILE, e->realpath, false);
+		sbx_policy_add_exec(e->run_policy, SBX_FILE, e->realpath);
+		for (size_t k = 0; k < e->def->ops->nrun_exec; k++)
+			sbx_policy_add_exec(e->run_policy, SBX_FILE, e->def->ops->run_exec[k]);
 		if (e->def->ops->runtime_rules)
 			e->def->ops->runtime_rules(e, e->run_policy, false);
 		sbx_policy_allow_syscalls(e->run_policy, executor_base_syscalls,

@@ -171,13 +171,13 @@ static const struct family_ops tcl_ops = {
 
 /* ---- bash ---- */
 
-/* DMOJ's shell may run cat, grep, awk and perl (and perl's modules); the
- * sandbox lets it execute what its policy lets it read, so these files
- * are its commands. */
+/* DMOJ's shell may run cat, grep, awk and perl: its only programs (the
+ * library trees it reads are not); perl's modules are read. */
+static const char *const bash_commands[] = {"/usr/bin/cat", "/usr/bin/grep", "/usr/bin/awk",
+					    "/usr/bin/perl"};
 static const struct sbx_fs_rule bash_rules[] = {
-    {SBX_FILE, "/usr/bin/cat", false},	   {SBX_FILE, "/usr/bin/grep", false},
-    {SBX_FILE, "/usr/bin/awk", false},	   {SBX_FILE, "/usr/bin/perl", false},
-    {SBX_TREE, "/etc/perl", false},	   {SBX_TREE, "/usr/share/perl", false},
+    {SBX_TREE, "/etc/perl", false},
+    {SBX_TREE, "/usr/share/perl", false},
     {SBX_TREE, "/usr/share/perl5", false},
 };
 /* Pipelines and waiting for them; read-ahead advice on the script; cat
@@ -197,6 +197,8 @@ static const struct family_ops bash_ops = {
     /* processes of a pipeline count against this */
     .max_threads = 32,
     .processes = true,
+    .run_exec = bash_commands,
+    .nrun_exec = ARRAY_LEN(bash_commands),
 };
 
 /* ---- awk and sed ---- */

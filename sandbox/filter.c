@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,7 +294,6 @@ int sbx_filter_build(const struct sbx_policy *p, bool trace_mmap, struct sock_fp
 	    {"execve", SCMP_ACT_TRACE(TR_PATH + path_index("execve")), true},
 	    {"clone3", SCMP_ACT_ERRNO(ENOSYS), true},
 	    {"openat2", SCMP_ACT_ERRNO(ENOSYS), true},
-	    {"clone", SCMP_ACT_TRACE(TR_PROC), p->max_threads > 1 || p->fork_allowed},
 	    {"fork", SCMP_ACT_TRACE(TR_PROC), p->fork_allowed},
 	    {"vfork", SCMP_ACT_TRACE(TR_PROC), p->fork_allowed},
 	};
@@ -305,6 +305,20 @@ int sbx_filter_build(const struct sbx_policy *p, bool trace_mmap, struct sock_fp
 		if (rc) {
 			errf(err, errlen, "policy %s: seccomp rule for %s: %s", p->name,
 			     fixed[i].name, strerror(-rc));
+			goto out;
+		}
+	}
+	if (p->max_threads > 1 || p->fork_allowed) {
+		/* CLONE_UNTRACED makes a task the kernel does not attach to the
+		 * tracer despite PTRACE_O_TRACECLONE: outside the task count and
+		 * the freeze. Such a clone matches no rule and takes the default
+		 * action, refused and named like any call not allowed */
+		int nr = seccomp_syscall_resolve_name("clone");
+		struct scmp_arg_cmp traced = {0, SCMP_CMP_MASKED_EQ, CLONE_UNTRACED, 0};
+		rc = add_rule(ctx, SCMP_ACT_TRACE(TR_PROC), nr, 1, &traced);
+		if (rc) {
+			errf(err, errlen, "policy %s: seccomp rule for clone: %s", p->name,
+			     strerror(-rc));
 			goto out;
 		}
 	}

@@ -16,6 +16,7 @@ struct policy_rule {
 	enum sbx_fs_kind kind;
 	char *path;
 	bool write;
+	bool exec; /* may also be executed (sbx_policy_add_exec) */
 };
 
 /* Built once per policy, at its first run, and kept with it: the seccomp
@@ -138,6 +139,10 @@ struct prog {
 	timer_t timer;
 	bool has_timer;
 	uint64_t peak_kib;
+	/* the supervisor's own CPU seconds spent on this program's stops
+	 * (path walks, freezes): counted against its CPU limit, so that a
+	 * program cannot make the tracer work for it for free */
+	double tracer_cpu, tracer_charged;
 	bool alloc_refused; /* a mapping went over the address-space limit */
 	bool stdio_closed;  /* the caller's pipe ends, see sbx_spec.close_stdio */
 };

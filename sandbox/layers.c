@@ -13,9 +13,9 @@
  * named before the fork, and restricts itself. The child side uses
  * system calls only: it runs between fork and exec.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <linux/landlock.h>
 #include <pwd.h>
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +36,13 @@
 #include "sandbox/internal.h"
 
 /* Debian 12's linux/landlock.h stops at ABI 2; the later ABIs' values. */
+/* RLIMIT_NPROC of the sandbox user, all its tasks together. A backstop
+ * only: the tracer's count bounds each program (at most 128 tasks, a JVM),
+ * so 32 programs at their limit fit in parallel gradings, while a tracer
+ * that missed every task could still take only an eighth of the default
+ * pid space (32768) from the machine. */
+#define SBX_USER_TASKS 4096
+
 #define LL_FS_TRUNCATE	       (1ULL << 14) /* ABI 3 */
 #define LL_FS_IOCTL_DEV	       (1ULL << 15) /* ABI 5 */
 #define LL_NET_BIND_TCP	       (1ULL << 0)  /* ABI 4 */
@@ -52,8 +60,12 @@ struct ll_ruleset_attr {
 #define LL_FILE_RIGHTS                                                                             \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |                              \
 	 LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
-#define LL_READ                                                                                    \
-	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_EXECUTE)
+#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+/* The ELF interpreter of every x86-64 program, fixed by the ABI: the
+ * kernel opens it for execution when it starts a dynamically linked
+ * program, so Landlock must let it be executed, but it is no program a
+ * policy lists (the tracer refuses an execve of it) */
+#define X86_64_LOADER "/lib64/ld-linux-x86-64.so.2"
 #define LL_WRITE                                                                                   \
 	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |                           \
 	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR |                            \
@@ -295,6 +307,8 @@ void sbx_compiled_free(struct sbx_compiled *c)
 static uint64_t rule_access(const struct policy_rule *r)
 {
 	uint64_t a = r->kind == SBX_DIR ? LANDLOCK_ACCESS_FS_READ_DIR : LL_READ;
+	if (r->exec && r->kind != SBX_DIR)
+		a |= LANDLOCK_ACCESS_FS_EXECUTE;
 	if (r->write)
 		a |= r->kind == SBX_DIR ? 0 : LL_WRITE;
 	if (r->kind == SBX_FILE)
@@ -307,8 +321,8 @@ void sbx_landlock_prepare(const struct sbx_policy *p, struct sbx_compiled *c)
 	detect();
 	if (!st.landlock_abi)
 		return;
-	c->fds = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->fds));
-	c->access = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->access));
+	c->fds = xcalloc(p->nrules + 1, sizeof(*c->fds));
+	c->access = xcalloc(p->nrules + 1, sizeof(*c->access));
 	c->self = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->self));
 	c->self_access = xcalloc(p->nrules ? p->nrules : 1, sizeof(*c->self_access));
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -327,6 +341,12 @@ void sbx_landlock_prepare(const struct sbx_policy *p, struct sbx_compiled *c)
 			a &= LL_FILE_RIGHTS;
 		c->fds[c->nfds] = fd;
 		c->access[c->nfds++] = a;
+	}
+	int fd = open(X86_64_LOADER, O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		c->fds[c->nfds] = fd;
+		c->access[c->nfds++] =
+		    (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE) & st.ll_fs;
 	}
 }
 
@@ -397,6 +417,12 @@ int sbx_child_identity(void)
 		for (int cap = 0; cap <= st.cap_last; cap++)
 			if (cap_drop_bound((cap_value_t)cap) < 0 && errno != EINVAL)
 				return -1;
+		/* the kernel's backstop behind the tracer's count: root is
+		 * never bound by RLIMIT_NPROC, the sandbox user is, over all
+		 * its tasks (threads too) of every grading at once */
+		struct rlimit nproc = {SBX_USER_TASKS, SBX_USER_TASKS};
+		if (setrlimit(RLIMIT_NPROC, &nproc) < 0)
+			return -1;
 		gid_t gid = st.settings.gid ? st.settings.gid : 65534; /* nogroup */
 		if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
 		    setresuid(st.settings.uid, st.settings.uid, st.settings.uid) < 0)
@@ -409,13 +435,107 @@ int sbx_child_identity(void)
 	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
-/* nftw passes no context: the owner being restored */
-static uid_t reclaim_uid;
-static gid_t reclaim_gid;
+/* One folder being taken back: the names of its subfolders, and which
+ * is next. */
+struct reclaim_level {
+	char **dirs;
+	size_t n, next;
+};
 
-static int reclaim(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+/* Gives every entry of the folder fd to uid:gid (links themselves, not
+ * what they point to) and lists its subfolders into lv. */
+static int reclaim_entries(int fd, uid_t uid, gid_t gid, struct reclaim_level *lv)
 {
-	return lchown(path, reclaim_uid, reclaim_gid) < 0 ? -1 : 0;
+	memset(lv, 0, sizeof(*lv));
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	size_t cap = 0;
+	int ret = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fchownat(fd, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = -1;
+			break;
+		}
+		struct stat sb;
+		bool dir =
+		    e->d_type == DT_DIR ||
+		    (e->d_type == DT_UNKNOWN &&
+		     fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode));
+		if (dir) {
+			XGROW(lv->dirs, cap, lv->n + 1);
+			lv->dirs[lv->n++] = xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+static void reclaim_level_free(struct reclaim_level *lv)
+{
+	for (size_t i = 0; i < lv->n; i++)
+		free(lv->dirs[i]);
+	free(lv->dirs);
+}
+
+/* Takes a folder and everything in it back, by descriptor: a compile may
+ * leave a tree deeper than PATH_MAX, which no full path reaches, and
+ * deeper than the descriptors the judge may hold, so one descriptor is
+ * open at a time (the walk goes back up through ".."; nothing of the
+ * sandbox user runs any more, so the tree holds still). */
+static int reclaim_tree(const char *dir, uid_t uid, gid_t gid)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchown(fd, uid, gid) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct reclaim_level *stack = NULL;
+	size_t depth = 0, cap = 0;
+	int ret = -1;
+	XGROW(stack, cap, 1);
+	depth = 1;
+	if (reclaim_entries(fd, uid, gid, &stack[0]) < 0)
+		goto out;
+	while (depth) {
+		struct reclaim_level *lv = &stack[depth - 1];
+		int next;
+		if (lv->next < lv->n) {
+			next = openat(fd, lv->dirs[lv->next++],
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				goto out;
+			close(fd);
+			fd = next;
+			XGROW(stack, cap, depth + 1);
+			if (reclaim_entries(fd, uid, gid, &stack[depth++]) < 0)
+				goto out;
+			continue;
+		}
+		reclaim_level_free(lv);
+		if (--depth == 0)
+			break;
+		next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (next < 0)
+			goto out;
+		close(fd);
+		fd = next;
+	}
+	ret = 0;
+out:
+	for (size_t i = 0; i < depth; i++)
+		reclaim_level_free(&stack[i]);
+	free(stack);
+	close(fd);
+	return ret;
 }
 
 int sbx_share_dir(const char *dir, bool writable, char *err, size_t errlen)
@@ -448,9 +568,7 @@ int sbx_share_dir(const char *dir, bool writable, char *err, size_t errlen)
 				    strerror(errno));
 		return 0;
 	}
-	reclaim_uid = geteuid();
-	reclaim_gid = getegid();
-	if (nftw(dir, reclaim, 16, FTW_PHYS) < 0)
+	if (reclaim_tree(dir, geteuid(), getegid()) < 0)
 		return errf(err, errlen, "cannot take %s back from the sandbox user: %s", dir,
 			    strerror(errno));
 	return 0;

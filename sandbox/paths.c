@@ -101,6 +101,16 @@ static void name_self(char *path, size_t len, pid_t tgid)
 	snprintf(path, len, "/proc/self%s", tail);
 }
 
+/* A walk that failed at cand: where, so that the caller can tell whether
+ * the program may even learn that (what lies behind a path outside the
+ * policy was seen with the tracer's rights, not the program's). */
+static int stopped_at(char *cand, pid_t tgid, char *out, size_t outlen, int err)
+{
+	name_self(cand, PATH_MAX, tgid);
+	snprintf(out, outlen, "%s", cand);
+	return err;
+}
+
 int sbx_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow, char *out,
 		size_t outlen)
 {
@@ -156,26 +166,21 @@ int sbx_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow,
 				snprintf(res, sizeof(res), "%s", cand);
 				break;
 			}
-			/* where it failed, so that the caller can tell whether
-			 * the program may even learn that */
-			int e = errno;
-			name_self(cand, sizeof(cand), tgid);
-			snprintf(out, outlen, "%s", cand);
-			return e;
+			return stopped_at(cand, tgid, out, outlen, errno);
 		}
 		if (S_ISLNK(st.st_mode)) {
 			if (++links > MAX_LINKS)
-				return ELOOP;
+				return stopped_at(cand, tgid, out, outlen, ELOOP);
 			ssize_t tl = readlink(cand, target, sizeof(target) - 1);
 			if (tl < 0)
-				return errno;
+				return stopped_at(cand, tgid, out, outlen, errno);
 			target[tl] = '\0';
 			/* /proc's links to pipes, sockets, anonymous or deleted
 			 * files do not name anything the policy could allow */
 			if (!strncmp(cand, "/proc/", 6) &&
 			    (target[0] != '/' ||
 			     (tl > 10 && !strcmp(target + tl - 10, " (deleted)"))))
-				return EACCES;
+				return stopped_at(cand, tgid, out, outlen, EACCES);
 			char next[2 * PATH_MAX];
 			if (snprintf(next, sizeof(next), "%s/%s", target, rest) >=
 			    (int)sizeof(next))
@@ -186,8 +191,9 @@ int sbx_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow,
 				res[0] = '\0';
 			continue;
 		}
+		/* "file/x": told only where the program may look at "file" */
 		if (!last && !S_ISDIR(st.st_mode))
-			return ENOTDIR;
+			return stopped_at(cand, tgid, out, outlen, ENOTDIR);
 		snprintf(res, sizeof(res), "%s", cand);
 	}
 	if (!res[0])

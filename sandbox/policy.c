@@ -51,7 +51,8 @@ static void invalidate(struct sbx_policy *p)
 	p->compiled = NULL;
 }
 
-void sbx_policy_add(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path, bool write)
+static void add_rule(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path, bool write,
+		     bool exec)
 {
 	invalidate(p);
 	XGROW(p->rules, p->rules_cap, p->nrules + 1);
@@ -59,6 +60,17 @@ void sbx_policy_add(struct sbx_policy *p, enum sbx_fs_kind kind, const char *pat
 	r->kind = kind;
 	r->path = xstrdup(path);
 	r->write = write;
+	r->exec = exec;
+}
+
+void sbx_policy_add(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path, bool write)
+{
+	add_rule(p, kind, path, write, false);
+}
+
+void sbx_policy_add_exec(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path)
+{
+	add_rule(p, kind, path, false, true);
 }
 
 void sbx_policy_add_rules(struct sbx_policy *p, const struct sbx_fs_rule *rules, size_t n)
@@ -107,7 +119,8 @@ struct sbx_policy *sbx_policy_copy(const struct sbx_policy *src)
 {
 	struct sbx_policy *p = sbx_policy_new(src->name);
 	for (size_t i = 0; i < src->nrules; i++)
-		sbx_policy_add(p, src->rules[i].kind, src->rules[i].path, src->rules[i].write);
+		add_rule(p, src->rules[i].kind, src->rules[i].path, src->rules[i].write,
+			 src->rules[i].exec);
 	sbx_policy_allow_syscalls(p, (const char *const *)src->syscalls, src->nsyscalls);
 	sbx_policy_refuse_syscalls(p, (const char *const *)src->refused, src->nrefused);
 	p->max_threads = src->max_threads;
@@ -136,6 +149,10 @@ static bool rule_allows(const struct policy_rule *r, const char *path, int acces
 		access = ACC_READ;
 	}
 	if ((access & ACC_WRITE) && !r->write)
+		return false;
+	/* what may be read is not therefore a program: execution has its
+	 * own list (a library tree holds loaders, compilers, git...) */
+	if ((access & ACC_EXEC) && !r->exec)
 		return false;
 	switch (r->kind) {
 	case SBX_FILE:

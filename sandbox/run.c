@@ -18,7 +18,14 @@
  *
  * The loop waits with sigtimedwait on SIGCHLD (every ptrace stop and exit)
  * and on the CPU-timer signal, with the nearest wall-clock deadline as
- * timeout, so nothing polls, with one exception: a program with a memory
+ * timeout, then takes every report waiting. Programs can keep that queue
+ * from ever emptying (thirty processes each stat-ing a 4,000-character
+ * path keep the tracer busy without end while spending almost no CPU of
+ * their own), so the limits are also enforced from inside the draining
+ * loop, at least every ENFORCE_EVERY seconds, and the supervisor's own CPU
+ * time on each program's stops is charged to that program: its CPU timer
+ * is moved closer by what the tracer spent, and the time is part of what
+ * it is charged. Nothing polls, with one exception: a program with a memory
  * limit but no address-space limit (a JVM, which reserves far more than
  * it uses) has nothing in the kernel to stop it growing, so its peak is
  * read every MEMORY_POLL seconds while it runs and it is killed (MLE) once
@@ -155,7 +162,6 @@ static void child_limits(const struct sbx_limits *l, int efd)
 		 * and anything more is seen as OLE */
 		ok |= set_limit(RLIMIT_FSIZE, (rlim_t)kib(l->output_bytes) + 1);
 	ok |= set_limit(RLIMIT_CORE, 0);
-	ok |= set_limit(RLIMIT_NOFILE, l->open_files > 0 ? (rlim_t)l->open_files : 64);
 	/* glibc sizes every thread's stack by RLIMIT_STACK: a limit as large
 	 * as the memory limit would make each std::thread reserve all of it
 	 * and fail under the address-space limit. With an address-space limit
@@ -225,6 +231,13 @@ static NORETURN void child_main(const struct child_args *a)
 		if (sbx_child_landlock(s->policy->compiled) < 0)
 			child_fail(efd, SETUP_LANDLOCK);
 	}
+	/* only now: Landlock's ruleset and its /proc/self rules need
+	 * descriptors above the judge's own, which the child still holds
+	 * (closed at exec) and which may number more than the program's
+	 * limit */
+	if (set_limit(RLIMIT_NOFILE, s->limits.open_files > 0 ? (rlim_t)s->limits.open_files : 64) <
+	    0)
+		child_fail(efd, SETUP_RLIMIT);
 	/* until the tracer has seized us with PTRACE_O_EXITKILL, the worker's
 	 * death (a grading killed at this very moment) would leave us waiting
 	 * or running untraced; set here, after the change of credentials that
@@ -310,6 +323,11 @@ static void note_memory(struct run *r, int root, pid_t pid)
 
 /* How often a program judged only by its measured memory is measured. */
 #define MEMORY_POLL 0.05
+/* How long the supervisor may go on answering stops without looking at
+ * the clocks, and how much of its CPU time it lets build up before moving
+ * a program's CPU timer (each move costs two system calls). */
+#define ENFORCE_EVERY 0.001
+#define CHARGE_MIN    0.001
 
 static bool memory_watched(const struct prog *p)
 {
@@ -666,6 +684,135 @@ static void check_output(struct prog *p)
 		res->ole = true;
 }
 
+/* The supervisor's CPU clock: what answering a program's stops costs. */
+static double own_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void cpu_timer_fired(struct run *r, int i)
+{
+	if (i >= 0 && (size_t)i < r->n && !r->progs[i].reaped && !r->progs[i].killed) {
+		r->progs[i].res->tle = true;
+		sbx_kill_tree(r, i);
+	}
+}
+
+/* Moves the program's CPU timer closer by the supervisor's time spent on
+ * it since the last move: the timer counts only the program's own CPU. */
+static void charge_tracer(struct run *r, int i)
+{
+	struct prog *p = &r->progs[i];
+	double owed = p->tracer_cpu - p->tracer_charged;
+	if (!p->has_timer || p->killed || owed < CHARGE_MIN)
+		return;
+	p->tracer_charged = p->tracer_cpu;
+	struct itimerspec its;
+	if (timer_gettime(p->timer, &its) < 0)
+		return;
+	double left = (double)its.it_value.tv_sec + (double)its.it_value.tv_nsec / 1e9 - owed;
+	if (left <= 0) {
+		/* a disarmed timer (0) has fired: its signal is pending */
+		cpu_timer_fired(r, i);
+		return;
+	}
+	its.it_value.tv_sec = (time_t)left;
+	its.it_value.tv_nsec = (long)((left - floor(left)) * 1e9);
+	timer_settime(p->timer, 0, &its, NULL);
+}
+
+/* When the limits were last looked at. */
+struct enforcer {
+	double checked;	 /* mono_now() */
+	double measured; /* memory, see MEMORY_POLL */
+};
+
+/* Every limit the supervisor enforces itself: the CPU timers' signals
+ * (taken here too, so that a busy supervisor never leaves them queued),
+ * the tracer's time charged, wall-clock deadlines and watched memory.
+ * Returns the nearest deadline, 0 if none. */
+static double enforce(struct run *r, struct enforcer *en, double now, bool take_signals)
+{
+	double next = 0;
+	en->checked = now;
+	if (take_signals) {
+		/* the main wait takes them otherwise */
+		sigset_t cpu;
+		sigemptyset(&cpu);
+		sigaddset(&cpu, SIG_CPU);
+		struct timespec zero = {0, 0};
+		siginfo_t si;
+		while (sigtimedwait(&cpu, &si, &zero) == SIG_CPU)
+			cpu_timer_fired(r, si.si_value.sival_int);
+	}
+	bool watching = false;
+	for (size_t i = 0; i < r->n; i++) {
+		charge_tracer(r, (int)i);
+		watching |= memory_watched(&r->progs[i]);
+	}
+	if (watching && now - en->measured >= MEMORY_POLL) {
+		watch_memory(r);
+		en->measured = now;
+	}
+	if (watching)
+		next = en->measured + MEMORY_POLL;
+	for (size_t i = 0; i < r->n; i++) {
+		struct prog *p = &r->progs[i];
+		const struct sbx_limits *l = &p->spec->limits;
+		if (p->reaped || p->killed || l->wall <= 0)
+			continue;
+		/* counted from exec: a limit shorter than the set-up is the
+		 * program's TLE, not a failure to start it */
+		double wall = seconds(l->wall);
+		double deadline =
+		    p->exec_time ? p->exec_time + wall : p->fork_time + wall + SETUP_WALL;
+		if (deadline <= now) {
+			p->res->tle = p->res->wall_timeout = true;
+			sbx_kill_tree(r, (int)i);
+		} else if (!next || deadline < next) {
+			next = deadline;
+		}
+	}
+	return next;
+}
+
+/* Takes every waiting report. The queue may never empty while programs
+ * keep the supervisor busy, so the limits are enforced from here too, and
+ * the supervisor's time on each report is charged to its program. */
+static void drain(struct run *r, struct enforcer *en)
+{
+	/* one reading of the supervisor's clock per report: each report is
+	 * charged from the end of the one before */
+	double last = own_cpu();
+	for (;;) {
+		int status;
+		struct rusage ru;
+		pid_t pid = wait4(-1, &status, __WALL | WNOHANG, &ru);
+		if (pid <= 0) {
+			if (pid < 0 && errno == ECHILD) {
+				/* nothing left to wait for: whatever we still
+				 * track is gone */
+				r->nt = 0;
+				for (size_t i = 0; i < r->n; i++)
+					r->progs[i].reaped = true;
+			}
+			return;
+		}
+		struct tracee *t = sbx_find(r, pid);
+		int owner = t ? t->root : prog_of(r, pid);
+		handle(r, pid, status, &ru);
+		double cpu = own_cpu();
+		if (owner >= 0 && r->progs[owner].exec_time)
+			r->progs[owner].tracer_cpu += cpu - last;
+		last = cpu;
+		double now = mono_now();
+		if (now - en->checked >= ENFORCE_EVERY)
+			enforce(r, en, now, true);
+	}
+}
+
 /* The CPUs the children run on (the configured ones, else the one the
  * supervisor is on now), with the supervisor moved there too. */
 static bool pin_cpus(cpu_set_t *cpus, cpu_set_t *saved)
@@ -726,65 +873,19 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 		}
 	}
 
-	double measured = 0;
+	struct enforcer en = {0};
 	while (!all_done(&r)) {
-		double now = mono_now(), next = 0;
-		bool watching = false;
-		for (size_t i = 0; i < n; i++)
-			watching |= memory_watched(&r.progs[i]);
-		if (watching && now - measured >= MEMORY_POLL) {
-			watch_memory(&r);
-			measured = now;
-		}
-		if (watching && (!next || measured + MEMORY_POLL < next))
-			next = measured + MEMORY_POLL;
-		for (size_t i = 0; i < n; i++) {
-			struct prog *p = &r.progs[i];
-			if (p->reaped || p->killed || specs[i].limits.wall <= 0)
-				continue;
-			/* counted from exec: a limit shorter than the set-up
-			 * is the program's TLE, not a failure to start it */
-			double wall = seconds(specs[i].limits.wall);
-			double deadline =
-			    p->exec_time ? p->exec_time + wall : p->fork_time + wall + SETUP_WALL;
-			if (deadline <= now) {
-				results[i].tle = results[i].wall_timeout = true;
-				sbx_kill_tree(&r, (int)i);
-			} else if (!next || deadline < next) {
-				next = deadline;
-			}
-		}
+		double now = mono_now(), next = enforce(&r, &en, now, false);
 		struct timespec ts = {1, 0};
 		if (next) {
-			double d = next - now;
+			double d = next > now ? next - now : 0;
 			ts.tv_sec = (time_t)d;
 			ts.tv_nsec = (long)((d - floor(d)) * 1e9);
 		}
 		siginfo_t si;
-		int sig = sigtimedwait(&set, &si, &ts);
-		if (sig == SIG_CPU) {
-			int i = si.si_value.sival_int;
-			if (i >= 0 && (size_t)i < n && !r.progs[i].reaped) {
-				results[i].tle = true;
-				sbx_kill_tree(&r, i);
-			}
-		}
-		for (;;) {
-			int status;
-			struct rusage ru;
-			pid_t pid = wait4(-1, &status, __WALL | WNOHANG, &ru);
-			if (pid <= 0) {
-				if (pid < 0 && errno == ECHILD) {
-					/* nothing left to wait for: whatever we
-					 * still track is gone */
-					r.nt = 0;
-					for (size_t i = 0; i < n; i++)
-						r.progs[i].reaped = true;
-				}
-				break;
-			}
-			handle(&r, pid, status, &ru);
-		}
+		if (sigtimedwait(&set, &si, &ts) == SIG_CPU)
+			cpu_timer_fired(&r, si.si_value.sival_int);
+		drain(&r, &en);
 	}
 
 	for (size_t i = 0; i < n; i++)
@@ -809,7 +910,7 @@ int sbx_run(const struct sbx_spec *specs, struct sbx_result *results, size_t n, 
 			res->vcsw = after.ru_nvcsw - before.ru_nvcsw;
 			res->ivcsw = after.ru_nivcsw - before.ru_nivcsw;
 		}
-		res->cpu_time -= p->setup_cpu;
+		res->cpu_time += p->tracer_cpu - p->setup_cpu;
 		if (res->cpu_time < 0)
 			res->cpu_time = 0;
 		res->wall_time = p->end_time - p->exec_time;

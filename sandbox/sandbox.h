@@ -47,6 +47,12 @@ struct sbx_policy *sbx_policy_new(const char *name);
 void sbx_policy_free(struct sbx_policy *p);
 void sbx_policy_add(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path, bool write);
 void sbx_policy_add_rules(struct sbx_policy *p, const struct sbx_fs_rule *rules, size_t n);
+/* Programs the policy may execute (read and execute; other rules grant
+ * no execution): the program's own executable, a shell's commands, a
+ * compiler's toolchain. The x86-64 dynamic loader runs as every
+ * program's interpreter without being listed, and cannot be executed as
+ * a program of its own unless it is. */
+void sbx_policy_add_exec(struct sbx_policy *p, enum sbx_fs_kind kind, const char *path);
 /* System calls beyond the base set that this runtime needs, by name.
  * "prctl" allows only naming threads (PR_SET_NAME, PR_GET_NAME), which
  * is what runtimes (the JVM) use it for. */

@@ -311,7 +311,10 @@ static void check_proc(struct run *r, struct tracee *t, struct decision *d)
 		flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 	bool thread = flags & CLONE_THREAD;
 	d->v = ALLOW;
-	if ((flags & CLONE_NAMESPACES) || (thread ? pol->max_threads <= 1 : !pol->fork_allowed)) {
+	/* an untraced task would be outside the count and the freeze; the
+	 * filter refuses it already, this holds if a filter did not */
+	if ((flags & (CLONE_NAMESPACES | CLONE_UNTRACED)) ||
+	    (thread ? pol->max_threads <= 1 : !pol->fork_allowed)) {
 		killed(d, "%s syscall disallowed", name);
 		return;
 	}

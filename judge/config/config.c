@@ -182,6 +182,8 @@ static const struct cfg_key keys[] = {
      .doc = "seconds of CPU a compiler may use"},
     {"compiler_output_character_limit", CFG_COUNT, FIELD(compiler_output_limit), .def.l = 65536,
      .doc = "characters of compiler output kept"},
+    {"compiler_memory_limit", CFG_COUNT, FIELD(compiler_memory_limit), .def.l = 1048576,
+     .doc = "KiB a compiler may use (javac is measured while it runs)"},
     {"compiled_binary_cache_dir", CFG_PATH, FIELD(cache_dir),
      .doc = "cache of self-test results and compiled checkers and generators (default: a "
 	    "judge-cache-UID folder in tempdir)"},

@@ -20,6 +20,7 @@ struct config {
 	char *tempdir;
 	double compiler_time_limit;
 	long compiler_output_limit;
+	long compiler_memory_limit; /* KiB */
 	char *cache_dir;
 	long cache_size;
 	double selftest_time_limit;

@@ -43,6 +43,7 @@ int judge_setup_executors(const struct config *cfg, char *const *only, char *con
 	    .cache_dir = cache,
 	    .compiler_time_limit = cfg->compiler_time_limit,
 	    .compiler_output_limit = cfg->compiler_output_limit,
+	    .compiler_memory_limit = cfg->compiler_memory_limit,
 	    .selftest_time_limit = cfg->selftest_time_limit,
 	    .selftest_memory_limit = cfg->selftest_memory_limit,
 	    .extra_fs = cfg->extra_fs,

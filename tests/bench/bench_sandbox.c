@@ -103,6 +103,8 @@ int main(int argc, char **argv)
 	char *dir = xstrdup(probe);
 	*strrchr(dir, '/') = '\0';
 	sbx_policy_add(pol, SBX_TREE, dir, false);
+	/* as executor_prepare: the program itself is executable */
+	sbx_policy_add_exec(pol, SBX_FILE, probe);
 	free(dir);
 
 	char *trivial[] = {"probe", "exit", "0", NULL};

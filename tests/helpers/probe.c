@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -190,6 +191,15 @@ int main(int argc, char **argv)
 		memset(p, 1, n);
 		sleep(1000);
 		return p[n - 1];
+	}
+	if (!strcmp(mode, "nproc")) {
+		/* the kernel's bound on this user's tasks */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NPROC, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+			puts("unlimited");
+		else
+			printf("%llu\n", (unsigned long long)rl.rlim_cur);
+		return 0;
 	}
 	if (!strcmp(mode, "prctl")) {
 		/* prctl option argv[2] (PR_SET_NAME is 15) */

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import textwrap
 import unittest
+from time import monotonic
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "e2e"))
@@ -40,6 +41,7 @@ HOSTILE = [
     ("fork bomb", "fork_bomb.c", {}),
     ("thread bomb", "thread_bomb.c", {}),
     ("clone with new namespaces", "clone_namespaces.c", {}),
+    ("clone(CLONE_UNTRACED) threads", "clone_untraced.c", {}),
     ("vfork loop", "vfork_loop.c", {}),
     ("kill(-1, SIGKILL)", "kill.c", {"TARGET": "-1", "WHAT": "every process it may signal"}),
     ("kill(getppid())", "kill.c", {"TARGET": "getppid()", "WHAT": "the judge"}),
@@ -58,17 +60,21 @@ HOSTILE = [
     ("/proc/self/mem for writing", "proc_self_mem.c", {}),
     ("create and write files outside", "write_outside.c", {}),
     ("symlink, hard link and .. tricks", "links.c", {}),
+    ("existence oracle outside the policy", "exists_oracle.c", {}),
     ("path changed by a second thread", "toctou.c", {}),
     ("AF_INET socket", "socket.c", {"FAMILY": "AF_INET", "TYPE": "SOCK_STREAM"}),
     ("AF_INET6 socket", "socket.c", {"FAMILY": "AF_INET6", "TYPE": "SOCK_DGRAM"}),
     ("AF_UNIX socket", "socket.c", {"FAMILY": "AF_UNIX", "TYPE": "SOCK_STREAM"}),
     ("AF_NETLINK socket", "socket.c", {"FAMILY": "AF_NETLINK", "TYPE": "SOCK_RAW"}),
     ("execve /bin/sh", "exec_sh.c", {}),
+    ("bash runs programs of the library trees", "bash_exec_libs.sh", {}),
+    ("GNAT's linker -wrapper runs dash", "ada_wrapper.adb", {}),
     ("execveat", "execveat.c", {}),
     ("memfd_create + exec", "memfd_exec.c", {}),
     ("int $0x80", "int80.c", {}),
     ("x32 system call", "x32.c", {}),
     ("malloc bomb", "malloc_bomb.c", {}),
+    ("bad_alloc message without a refused allocation", "fake_bad_alloc.cpp", {}),
     ("stack recursion bomb", "stack_bomb.c", {}),
     ("huge mmap", "mmap_huge.c", {}),
     ("brk growth", "brk_bomb.c", {}),
@@ -76,6 +82,8 @@ HOSTILE = [
     ("stderr flood", "flood.c", {"FD": "2"}),
     ("sleep forever", "sleep_forever.c", {}),
     ("busy loop", "busy_loop.c", {}),
+    ("threads keeping the tracer busy", "livelock_stat.c", {}),
+    ("bash subshells keeping the tracer busy", "livelock_stat.sh", {}),
     ("setrlimit raising limits", "setrlimit_raise.c", {}),
     ("TIOCSTI", "tiocsti.c", {}),
     ("python socket", "py_socket.py", {}),
@@ -127,23 +135,25 @@ FRIENDLY = [
 ]
 # Java: whichever JDK the judge found (JAVA is the newest); its programs
 # are skipped on a machine without one.
-LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA"}
+LANG = {".c": "C11", ".cpp": "CPP17", ".py": "PY3", ".java": "JAVA", ".sh": "BASH", ".adb": "ADA"}
 
 
 def parse_header(text):
-    """(verdicts, feedbacks, problem, time) from the `expect:`, `problem:`
-    and `time:` lines. `expect: AC|TLE` accepts either verdict (the
+    """(verdicts, feedbacks, problem, time, wall) from the `expect:`,
+    `problem:`, `time:` and `wall:` lines (wall: the most seconds the whole
+    grading may take). `expect: AC|TLE` accepts either verdict (the
     guarantee is about something else, and a loaded machine may turn one
     into the other); feedbacks are alternatives separated by ` | ` (a kernel
     may stop a program before the sandbox names the call)."""
-    m = re.search(r"^(?://|#) expect: (\w+(?:\|\w+)*)(?: (.*))?$", text, re.M)
+    m = re.search(r"^(?://|#|--) expect: (\w+(?:\|\w+)*)(?: (.*))?$", text, re.M)
     if not m:
         raise ValueError("no expect: line")
-    p = re.search(r"^(?://|#) problem: (\w+)$", text, re.M)
-    t = re.search(r"^(?://|#) time: ([0-9.]+)$", text, re.M)
+    p = re.search(r"^(?://|#|--) problem: (\w+)$", text, re.M)
+    t = re.search(r"^(?://|#|--) time: ([0-9.]+)$", text, re.M)
+    w = re.search(r"^(?://|#|--) wall: ([0-9.]+)$", text, re.M)
     feedbacks = [f.strip() for f in (m.group(2) or "").split(" | ") if f.strip()]
     return (m.group(1).split("|"), feedbacks, p.group(1) if p else "battery",
-            float(t.group(1)) if t else None)
+            float(t.group(1)) if t else None, float(w.group(1)) if w else None)
 
 
 def uid_of(pid):
@@ -235,15 +245,20 @@ class Battery(JudgeCase):
     def grade(self, folder, name, subs, time, memory):
         with open(os.path.join(HERE, folder, name)) as f:
             text = self.substitute(f.read(), subs)
-        verdict, feedback, problem, own_time = parse_header(text)
+        verdict, feedback, problem, own_time, wall = parse_header(text)
         time = own_time or time
         lang = LANG[os.path.splitext(name)[1]]
         if lang not in self.languages:
             self.skipTest("no %s executor on this machine" % lang)
         src = self.source(re.sub(r"\W", "_", name) + os.path.splitext(name)[1], text)
+        started = monotonic()
         rc, out, err = self.judge("submit", problem, lang, src, "-t", str(time), "-m",
                                   str(memory), "--json", timeout=300)
+        took = monotonic() - started
         self.assertEqual(rc, 0, "the judge failed; stderr:\n" + err)
+        if wall:
+            # compile and self-test included: generous on a loaded machine
+            self.assertLess(took, wall, "the grading took %.1f s" % took)
         doc = json.loads(out)
         return doc, verdict, feedback
 
@@ -263,7 +278,11 @@ class Battery(JudgeCase):
 
     def test_hostile(self):
         rows = []
+        # BATTERY_ONLY=word runs the programs whose title or file has it
+        only = os.environ.get("BATTERY_ONLY", "")
         for title, name, subs in HOSTILE:
+            if only and only not in title and only not in name:
+                continue
             with self.subTest(program=title):
                 doc, verdict, feedback = self.grade("hostile", name, subs, 1, 65536)
                 case = doc["cases"][0] if doc["cases"] else {}
@@ -289,6 +308,25 @@ class Battery(JudgeCase):
                 doc, verdict, _ = self.grade("friendly", name, {}, 4, 262144)
                 self.assertIn(doc["result"], verdict, json.dumps(doc, indent=1)[:2000])
                 self.check_outside()
+
+    def test_compiler_memory_limit(self):
+        """A JVM compiler has no address-space limit; its peak is watched
+        against compiler_memory_limit like a Java program's (here 64 MiB,
+        which javac cannot even start in)."""
+        if "JAVA" not in self.languages:
+            self.skipTest("no JAVA executor on this machine")
+        config = os.path.join(self.scratch, "config-small-compiler.yml")
+        with open(self.config) as f:
+            write(config, f.read() + "compiler_memory_limit: 65536\n")
+        src = self.source("Small.java", "public class Small { public static void main("
+                          "String[] a) { System.out.println(\"safe\"); } }\n")
+        rc, out, err = self.judge("submit", "battery", "JAVA", src, "--json", timeout=300,
+                                  config=config)
+        self.assertEqual(rc, 0, "the judge failed; stderr:\n" + err)
+        doc = json.loads(out)
+        self.assertEqual(doc["result"], "CE", json.dumps(doc, indent=1)[:2000])
+        self.assertIn("memory", doc["compile_log"])
+        self.check_outside()
 
     def test_layers_are_reported(self):
         rc, out, err = self.judge("executors")

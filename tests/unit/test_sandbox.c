@@ -333,7 +333,7 @@ static struct sbx_policy *probe_policy(void)
 	sbx_policy_add(p, SBX_TREE, "/lib64", false);
 	sbx_policy_add(p, SBX_FILE, "/etc/ld.so.cache", false);
 	sbx_policy_add(p, SBX_FILE, "/etc/ld.so.preload", false);
-	sbx_policy_add(p, SBX_FILE, probe, false);
+	sbx_policy_add_exec(p, SBX_FILE, probe);
 	sbx_policy_add(p, SBX_TREE, data_dir, false);
 	sbx_policy_allow_syscalls(p, probe_calls, ARRAY_LEN(probe_calls));
 	return p;
@@ -508,13 +508,71 @@ static void test_task_limit_counts_tasks(void **state)
 	run_spec(&s, &r);
 	char got[64];
 	snprintf(got, sizeof(got), "%s", r.out ? r.out : "");
-	bool tle = r.res.tle;
 	free(r.out);
 	sbx_policy_free(p);
 	assert_int_equal(r.rc, 0);
 	if (strcmp(got, "0\n"))
-		fail_msg("forks failed: \"%s\" (%s%s)", got, r.res.feedback,
-			 tle ? ", out of time" : "");
+		fail_msg("forks failed: \"%s\" (%s; tle %d, wall %d, signal %d, cpu %.2f s, wall "
+			 "%.2f s)",
+			 got, r.res.feedback, r.res.tle, r.res.wall_timeout, r.res.signal,
+			 r.res.cpu_time, r.res.wall_time);
+}
+
+/* Behind the tracer's count, the kernel bounds the sandbox user's tasks
+ * (RLIMIT_NPROC counts that user's tasks, and root, whom it would not
+ * bind, never runs a program). */
+static void test_task_backstop(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	struct sbx_policy *p = probe_policy();
+	struct run r;
+	char *argv[] = {"probe", "nproc", NULL};
+	struct sbx_spec s;
+	spec_init(&s, argv);
+	s.cwd = data_dir;
+	s.policy = p;
+	memset(&r, 0, sizeof(r));
+	run_spec(&s, &r);
+	assert_int_equal(r.rc, 0);
+	if (!strcmp(r.out, "unlimited\n") || strtoull(r.out, NULL, 10) > 65536)
+		fail_msg("RLIMIT_NPROC of a sandboxed program: %s", r.out);
+	free(r.out);
+	sbx_policy_free(p);
+}
+
+/* A compile may leave a tree deeper than PATH_MAX: taking the folder
+ * back from the sandbox user must still reach all of it. */
+static void test_share_dir_deep(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	char dir[] = "/tmp/sbx-deep-XXXXXX", err[256];
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(sbx_share_dir(dir, true, err, sizeof(err)), 0);
+	char name[251];
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 24; i++) {
+		/* as the sandbox user would leave them */
+		assert_int_equal(mkdirat(fd, name, 0755), 0);
+		assert_int_equal(fchownat(fd, name, 65534, 65534, AT_SYMLINK_NOFOLLOW), 0);
+		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	assert_true(fd >= 0);
+	assert_int_equal(mknodat(fd, "file", S_IFREG | 0644, 0), 0);
+	assert_int_equal(fchownat(fd, "file", 65534, 65534, 0), 0);
+	int rc = sbx_share_dir(dir, false, err, sizeof(err));
+	struct stat st;
+	assert_int_equal(fstatat(fd, "file", &st, 0), 0);
+	close(fd);
+	if (rc < 0 || st.st_uid != 0)
+		fail_msg("taking back a deep folder: rc %d, deepest file uid %d: %s", rc,
+			 (int)st.st_uid, rc < 0 ? err : "");
+	assert_int_equal(rm_rf(dir), 0);
 }
 
 static void test_no_network(void **state)
@@ -695,6 +753,8 @@ int main(void)
 	    cmocka_unit_test(test_refused_and_narrowed_calls),
 	    cmocka_unit_test(test_memory_watched_without_address_limit),
 	    cmocka_unit_test(test_task_limit_counts_tasks),
+	    cmocka_unit_test(test_task_backstop),
+	    cmocka_unit_test(test_share_dir_deep),
 	    cmocka_unit_test(test_no_network),
 	    cmocka_unit_test(test_thread_freeze),
 	};
