@@ -12,7 +12,6 @@
 
 #include "judge/frontends/frontends.h"
 
-
 #ifndef JUDGE_VERSION
 #define JUDGE_VERSION "dev"
 #endif

@@ -41,7 +41,7 @@ struct ctx {
 	struct converted {
 		yaml_node_t *node;
 		json_t *value;
-	} *converted;
+	} * converted;
 	size_t nconverted, converted_cap;
 };
 

@@ -146,7 +146,8 @@ static void show_event(void *ctx, enum event_kind kind, json_t *ev)
 	case EV_CASE: {
 		size_t i;
 		json_t *c;
-		json_array_foreach(json_object_get(ev, "cases"), i, c) show_case(v, c);
+		json_array_foreach (json_object_get(ev, "cases"), i, c)
+			show_case(v, c);
 		break;
 	}
 	default:

@@ -126,8 +126,7 @@ static int prepare_folder(struct grading *g, const struct problem_case *pc, stru
 	}
 	const char *name;
 	json_t *target;
-	json_object_foreach(pc->symlinks, name, target)
-	{
+	json_object_foreach (pc->symlinks, name, target) {
 		char *path = path_join(g->subdir, name);
 		struct stat st;
 		/* a link of an earlier case may point elsewhere */

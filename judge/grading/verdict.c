@@ -69,8 +69,7 @@ void tally_event(struct tally *t, enum event_kind kind, const json_t *ev)
 		return;
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(ev, "cases"), i, c)
-	{
+	json_array_foreach (json_object_get(ev, "cases"), i, c) {
 		int flags = (int)json_integer_value(json_object_get(c, "status"));
 		double pts = json_number_value(json_object_get(c, "points"));
 		double tot = json_number_value(json_object_get(c, "total-points"));

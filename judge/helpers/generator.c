@@ -76,8 +76,7 @@ static char **stringify(const json_t *args)
 		list = single = json_pack("[O]", args);
 	size_t i;
 	const json_t *a;
-	json_array_foreach(list, i, a)
-	{
+	json_array_foreach (list, i, a) {
 		struct strbuf sb = STRBUF_INIT;
 		if (json_is_string(a))
 			sb_adds(&sb, json_string_value(a));

@@ -17,7 +17,6 @@
 #include "judge/checkers/bridged.h"
 #include "judge/helpers/helpers.h"
 
-
 static struct problem_program program(const char *type, const char *format)
 {
 	static char *flags[] = {NULL};

@@ -13,7 +13,6 @@
 #include "common/common.h"
 #include "judge/grading/verdict.h"
 
-
 static void test_codes(void **state)
 {
 	assert_string_equal(verdict_code(0), "AC");

@@ -15,7 +15,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace checklib {
+namespace checklib
+{
 
 enum verdict { OK = 0, WRONG = 1, PRESENTATION = 2, FAIL = 3, PARTIAL = 7 };
 
