@@ -24,10 +24,18 @@ trap 'exit 130' INT TERM
 summary=$work/summary
 findings_total=0
 
-# The sanitizer's or the harness's own one-line account of a failure.
+# The sanitizer's or the harness's own one-line account of a failure. A
+# leak is told by where it was allocated (the first frame outside the
+# allocators), since its summary only counts bytes.
 what_failed() {
 	line=$(grep -m1 -E '^SUMMARY: |^fuzz: |ERROR: libFuzzer: ' "$1" |
 		sed -E 's/^==[0-9]+== //; s/ after [0-9]+ seconds//')
+	case $line in *leaked*)
+		at=$(grep -E '^ +#[0-9]+ .* in [^ ]+ [^ ]+\.c:' "$1" | grep -v 'common/alloc\.c' |
+			sed -n -E '1s#.* in ([^ ]+) .*/(([a-z]+/)+[^/ ]+\.c:[0-9]+).*#\1 \2#p')
+		line="SUMMARY: memory leaked, allocated in ${at:-?}"
+		;;
+	esac
 	echo "${line:-see $2}"
 }
 
