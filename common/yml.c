@@ -6,6 +6,7 @@
  * way (as PyYAML does for DMOJ), because existing problem files rely on
  * `yes`, `on`, `~` and friends.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -327,7 +328,9 @@ static bool yaml_int(const char *s, long *out)
 		base = 8;
 		p++;
 	}
-	if (!*p)
+	/* strtol would take a second sign (or space) here: --9223372036854775808
+	 * would be LONG_MIN, and negating it overflow */
+	if (!isalnum((unsigned char)*p))
 		return false;
 	char *end;
 	errno = 0;
