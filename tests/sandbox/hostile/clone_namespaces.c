@@ -8,8 +8,7 @@
 #include <unistd.h>
 int main(void)
 {
-	long r =
-	    syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0);
+	long r = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0);
 	if (r == 0)
 		_exit(0);
 	puts("BREACH: clone with namespaces returned");

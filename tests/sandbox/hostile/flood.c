@@ -8,6 +8,6 @@ int main(void)
 	char buf[65536];
 	memset(buf, 'x', sizeof(buf));
 	for (;;)
-		if (write(@FD @, buf, sizeof(buf)) < 0)
+		if (write(@FD@, buf, sizeof(buf)) < 0)
 			return 1;
 }

@@ -6,7 +6,7 @@
 #include <unistd.h>
 int main(void)
 {
-	pid_t target = @TARGET @;
+	pid_t target = @TARGET@;
 	kill(target, SIGKILL);
 	puts("BREACH: kill returned");
 	return 0;

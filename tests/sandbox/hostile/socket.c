@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 int main(void)
 {
-	int s = socket(@FAMILY @, @TYPE @, 0);
+	int s = socket(@FAMILY@, @TYPE@, 0);
 	printf("BREACH: socket returned %d\n", s);
 	return 0;
 }

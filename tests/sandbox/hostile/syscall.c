@@ -6,7 +6,7 @@
 #include <unistd.h>
 int main(void)
 {
-	long r = syscall(SYS_ @CALL @, @ARGS @);
+	long r = syscall(SYS_@CALL@, @ARGS@);
 	printf("BREACH: @CALL@ returned %ld\n", r);
 	return 0;
 }
