@@ -104,7 +104,7 @@ static void flush_cases(struct live *l)
 	if (!json_array_size(l->pending))
 		return;
 	/* the packet takes the array; a fresh one collects what follows */
-	json_t *p = json_pack("{s:s, s:o}", "name", "test-case-status", "cases", l->pending);
+	json_t *p = json_pack("{s:s, s:o}", "name", event_name(EV_CASE), "cases", l->pending);
 	l->pending = json_array();
 	l->flush_at = 0;
 	send_sub(l, l->sub_id, p);
@@ -246,12 +246,12 @@ static void on_submission(struct live *l, json_t *p)
 		char msg[ERR_SIZE];
 		snprintf(msg, sizeof(msg), "the judge is already grading submission %lld",
 			 (long long)l->sub_id);
-		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", msg));
+		send_sub(l, id, event_internal_error(msg));
 		goto out;
 	}
 	if (rc < 0) {
 		log_error("submission %lld: %s", (long long)id, err);
-		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", err));
+		send_sub(l, id, event_internal_error(err));
 		goto out;
 	}
 	log_set_submission(id);
@@ -260,7 +260,7 @@ static void on_submission(struct live *l, json_t *p)
 	struct judge_env env = {l->cfg, &l->problems};
 	if (worker_start(&l->w, &env, &req, err, sizeof(err)) < 0) {
 		log_error("%s", err);
-		send_sub(l, id, json_pack("{s:s, s:s}", "name", "internal-error", "message", err));
+		send_sub(l, id, event_internal_error(err));
 		log_set_submission(-1);
 	} else {
 		l->busy = true;
