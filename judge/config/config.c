@@ -9,8 +9,8 @@
  *
  * Every key is one row of `keys` below: its name, how its value is read,
  * its default, the field of struct config it fills and a line of
- * documentation. Defaults, loading, freeing and config_describe all walk
- * that table, so that a new key is a new row (and its field).
+ * documentation. Defaults, loading and freeing all walk that
+ * table, so that a new key is a new row (and its field).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -303,46 +303,6 @@ void config_free(struct config *c)
 		}
 	}
 	memset(c, 0, sizeof(*c));
-}
-
-static const char *type_name(enum cfg_type t)
-{
-	switch (t) {
-	case CFG_STRING:
-		return "text";
-	case CFG_PATH:
-		return "path";
-	case CFG_GLOBS:
-		return "globs";
-	case CFG_POSITIVE:
-		return "number";
-	case CFG_COUNT:
-		return "count";
-	case CFG_JSON:
-		return "mapping";
-	case CFG_SPECIAL:
-	default:
-		return "list";
-	}
-}
-
-void config_describe(FILE *out)
-{
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-		const struct cfg_key *k = &keys[i];
-		fprintf(out, "%-32s %-7s  %s", k->name, type_name(k->type), k->doc);
-		if (k->required)
-			fprintf(out, " (required)");
-		else if (k->env && k->def.s)
-			fprintf(out, " (default: $%s, else %s)", k->env, k->def.s);
-		else if ((k->type == CFG_STRING || k->type == CFG_PATH) && k->def.s)
-			fprintf(out, " (default: %s)", k->def.s);
-		else if (k->type == CFG_POSITIVE)
-			fprintf(out, " (default: %g)", k->def.d);
-		else if (k->type == CFG_COUNT)
-			fprintf(out, " (default: %ld)", k->def.l);
-		fputc('\n', out);
-	}
 }
 
 /* ---- loading ---- */

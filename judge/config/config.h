@@ -7,7 +7,6 @@
 
 #include <jansson.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "common/common.h"
 
@@ -40,8 +39,6 @@ void config_defaults(struct config *c);
  * key. Relative paths in the file are relative to the file's folder. */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 void config_free(struct config *c);
-/* One line per key: its name, type, what it is for and its default. */
-void config_describe(FILE *out);
 
 /* Applies the config to the executors and sandbox modules; quiet drops the
  * per-executor log lines. only: executor keys to load (NULL = all). */
